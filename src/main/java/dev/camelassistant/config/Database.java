@@ -1,0 +1,141 @@
+package dev.camelassistant.config;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The bot's PostgreSQL: the one named by DATABASE_URL, or an embedded PostgreSQL whose data lives
+ * in DATA_DIR/postgres when DATABASE_URL is unset. Opens a HikariCP pool and applies the Flyway
+ * migrations; {@link #close()} closes the pool and stops the embedded server.
+ */
+public final class Database implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
+    private final HikariDataSource dataSource;
+    private final EmbeddedPostgres embedded;
+    private final String description;
+
+    private Database(HikariDataSource dataSource, EmbeddedPostgres embedded, String description) {
+        this.dataSource = dataSource;
+        this.embedded = embedded;
+        this.description = description;
+    }
+
+    /**
+     * @param url      a jdbc:postgresql:// URL, or null/blank for the embedded server
+     * @param poolSize the most connections the pool opens
+     */
+    public static Database open(String url, String user, String password, Path dataDir, int poolSize) {
+        EmbeddedPostgres embedded = null;
+        String jdbcUrl = url;
+        String description;
+        try {
+            if (url == null || url.isBlank()) {
+                Path pgData = dataDir.resolve("postgres");
+                Files.createDirectories(pgData);
+                embedded = EmbeddedPostgres.builder()
+                        .setDataDirectory(pgData)
+                        .setCleanDataDirectory(false)
+                        .setPGStartupWait(Duration.ofSeconds(30))
+                        .start();
+                jdbcUrl = embedded.getJdbcUrl("postgres", "postgres");
+                user = "postgres";
+                password = null;
+                description = "embedded PostgreSQL in " + pgData.toAbsolutePath() + " (localhost:" + embedded.getPort()
+                              + ", database postgres)";
+            } else {
+                description = "PostgreSQL at " + hostAndDatabase(url);
+            }
+            HikariConfig config = new HikariConfig();
+            config.setPoolName("camel-assistant");
+            config.setJdbcUrl(jdbcUrl);
+            if (user != null && !user.isBlank()) {
+                config.setUsername(user);
+            }
+            if (password != null && !password.isBlank()) {
+                config.setPassword(password);
+            }
+            config.setMaximumPoolSize(poolSize);
+            config.setMinimumIdle(1);
+            config.setConnectionTimeout(5_000);
+            config.setValidationTimeout(2_000);
+            // start even when the database is down: the audit queue and the inbox fall back to memory
+            config.setInitializationFailTimeout(-1);
+            HikariDataSource ds = new HikariDataSource(config);
+            Database db = new Database(ds, embedded, description);
+            LOG.info("Database: {}", description);
+            return db;
+        } catch (IOException | RuntimeException e) {
+            if (embedded != null) {
+                closeQuietly(embedded);
+            }
+            throw new IllegalStateException("could not start the database (" + e.getClass().getSimpleName() + ")", e);
+        }
+    }
+
+    /** Applies the migrations under classpath:db/migration; returns how many were applied now. */
+    public int migrate() {
+        int applied = Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:db/migration")
+                .load()
+                .migrate()
+                .migrationsExecuted;
+        LOG.info("Database schema up to date ({} migration(s) applied now)", applied);
+        return applied;
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    public boolean isEmbedded() {
+        return embedded != null;
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+        if (embedded != null) {
+            closeQuietly(embedded);
+            LOG.info("Embedded PostgreSQL stopped");
+        }
+    }
+
+    /** "host:port/database" of a JDBC URL: what may be logged (never user or password). */
+    static String hostAndDatabase(String jdbcUrl) {
+        try {
+            URI uri = URI.create(jdbcUrl.substring("jdbc:".length()));
+            String port = uri.getPort() > 0 ? ":" + uri.getPort() : "";
+            String path = uri.getPath() == null ? "" : uri.getPath();
+            return uri.getHost() + port + path;
+        } catch (RuntimeException e) {
+            return "(unparsable URL)";
+        }
+    }
+
+    private static void closeQuietly(EmbeddedPostgres pg) {
+        try {
+            pg.close();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Embedded PostgreSQL did not stop cleanly: {}", e.getClass().getSimpleName());
+        }
+    }
+}

@@ -1,0 +1,205 @@
+package dev.camelassistant.config;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+import org.quartz.CronExpression;
+
+/**
+ * The environment contract of the bot (see ARCHITECTURE.md): which variables exist, which are
+ * required for which role, and what a well-formed value looks like.
+ * <p>
+ * {@link #validate(Map)} runs before Camel starts so that a bad setting stops the process with
+ * exit code 2 and one line per problem, naming the variable and never echoing a secret value.
+ * application.properties maps each variable to a property with {@code {{env:NAME:default}}};
+ * {@code SettingsTest} checks that the two lists agree.
+ */
+public final class Settings {
+
+    public enum Role {
+        BOT, WORKER, ALL;
+
+        public boolean runsBot() {
+            return this != WORKER;
+        }
+
+        public boolean runsWorker() {
+            return this != BOT;
+        }
+
+        public static Role parse(String value) {
+            return value == null || value.isBlank() ? ALL : valueOf(value.trim().toUpperCase(Locale.ROOT));
+        }
+    }
+
+    /** One variable of the contract: its property key in application.properties and whether it is secret. */
+    public record Variable(String env, String property, boolean secret) {
+    }
+
+    public static final List<Variable> VARIABLES = List.of(
+            new Variable("TELEGRAM_BOT_TOKEN", "telegram.bot-token", true),
+            new Variable("TELEGRAM_API_URL", "telegram.api-url", false),
+            new Variable("TELEGRAM_ADMIN_CHAT_ID", "telegram.admin-chat-id", false),
+            new Variable("TELEGRAM_ALLOWED_CHAT_IDS", "telegram.allowed-chat-ids", false),
+            new Variable("ANTHROPIC_API_KEY", "claude.api-key", true),
+            new Variable("ANTHROPIC_BASE_URL", "claude.base-url", false),
+            new Variable("CLAUDE_MODEL", "claude.model", false),
+            new Variable("CLAUDE_MAX_TOKENS", "claude.max-tokens", false),
+            new Variable("CLAUDE_TIMEOUT_SECONDS", "claude.timeout-seconds", false),
+            new Variable("CLAUDE_SYSTEM_PROMPT", "claude.system-prompt", false),
+            new Variable("ENCRYPTION_KEY", "crypto.encryption-key", true),
+            new Variable("ENCRYPTION_KEYS_PREVIOUS", "crypto.previous-keys", true),
+            new Variable("DATABASE_URL", "database.url", false),
+            new Variable("DATABASE_USER", "database.user", false),
+            new Variable("DATABASE_PASSWORD", "database.password", true),
+            new Variable("REDIS_URL", "redis.url", false),
+            new Variable("QDRANT_URL", "qdrant.url", false),
+            new Variable("DATA_DIR", "app.data-dir", false),
+            new Variable("HEALTH_CHECK_INTERVAL_SECONDS", "health.interval-seconds", false),
+            new Variable("ALERT_COOLDOWN_SECONDS", "alert.cooldown-seconds", false),
+            new Variable("AUDIT_RETENTION_DAYS", "audit.retention-days", false),
+            new Variable("AUDIT_CLEANUP_CRON", "audit.cleanup-cron", false),
+            new Variable("LOG_FORMAT", "log.format", false),
+            new Variable("LOG_LEVEL", "log.level", false),
+            new Variable("HTTP_PORT", "app.http-port", false),
+            new Variable("APP_ROLE", "app.role", false),
+            new Variable("ROUTES_DIR", "app.routes-dir", false),
+            new Variable("ROUTES_RELOAD", "app.routes-reload", false));
+
+    private static final Pattern BOT_TOKEN = Pattern.compile("\\d{3,}:[A-Za-z0-9_-]{20,}");
+    private static final Pattern CHAT_ID = Pattern.compile("-?\\d{1,20}");
+    private static final Pattern HEX_KEY = Pattern.compile("[0-9a-fA-F]{64}");
+    private static final Pattern REDIS = Pattern.compile("rediss?://([^@/]+@)?[^:/]+(:\\d{1,5})?(/\\d+)?/?");
+    private static final List<String> LEVELS = List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
+
+    private Settings() {
+    }
+
+    /** Problems of these variables, one line each ("NAME: what is wrong"); empty when all is well. */
+    public static List<String> validate(Map<String, String> env) {
+        Checker c = new Checker(name -> {
+            String v = env.get(name);
+            return v == null || v.isBlank() ? null : v.trim();
+        });
+
+        Role role = null;
+        String roleValue = c.get("APP_ROLE");
+        try {
+            role = Role.parse(roleValue);
+        } catch (IllegalArgumentException e) {
+            c.problem("APP_ROLE", "must be bot, worker or all (got '" + roleValue + "')");
+        }
+
+        boolean bot = role == null || role.runsBot();
+        if (bot) {
+            c.required("TELEGRAM_BOT_TOKEN", "the token BotFather gave the bot");
+            c.required("TELEGRAM_ADMIN_CHAT_ID", "the owner's numeric chat id");
+            c.required("ANTHROPIC_API_KEY", "the Claude API key");
+        }
+        c.check("TELEGRAM_BOT_TOKEN", v -> BOT_TOKEN.matcher(v).matches(),
+                "is not shaped like a bot token (<digits>:<letters, digits, _ or ->)");
+        c.check("TELEGRAM_ADMIN_CHAT_ID", v -> CHAT_ID.matcher(v).matches(), "must be a numeric chat id");
+        c.check("TELEGRAM_ALLOWED_CHAT_IDS", v -> splitList(v).stream().allMatch(id -> CHAT_ID.matcher(id).matches()),
+                "must be a comma-separated list of numeric chat ids");
+        c.check("TELEGRAM_API_URL", Settings::isHttpUrl, "must be an http(s) URL");
+        c.check("ANTHROPIC_BASE_URL", Settings::isHttpUrl, "must be an http(s) URL");
+        c.check("QDRANT_URL", Settings::isHttpUrl, "must be an http(s) URL such as http://qdrant:6333");
+        c.check("REDIS_URL", v -> REDIS.matcher(v).matches(), "must look like redis://host:port");
+        c.check("DATABASE_URL", v -> v.startsWith("jdbc:postgresql://") && v.length() > "jdbc:postgresql://".length(),
+                "must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/database)");
+        c.check("ENCRYPTION_KEY", v -> HEX_KEY.matcher(v).matches(), "must be 64 hexadecimal characters (32 bytes)");
+        c.check("ENCRYPTION_KEYS_PREVIOUS", v -> splitList(v).stream().allMatch(k -> HEX_KEY.matcher(k).matches()),
+                "must be a comma-separated list of 64-hex-character keys");
+        c.positiveInt("CLAUDE_MAX_TOKENS", 1_000_000);
+        c.positiveInt("CLAUDE_TIMEOUT_SECONDS", 3600);
+        c.positiveInt("HEALTH_CHECK_INTERVAL_SECONDS", 86_400);
+        c.positiveInt("ALERT_COOLDOWN_SECONDS", 86_400 * 7);
+        c.positiveInt("AUDIT_RETENTION_DAYS", 36_500);
+        c.positiveInt("HTTP_PORT", 65_535);
+        c.check("AUDIT_CLEANUP_CRON", CronExpression::isValidExpression,
+                "is not a valid Quartz cron expression (for example '0 0 3 * * ?')");
+        c.check("LOG_FORMAT", v -> v.equals("json") || v.equals("text"), "must be json or text");
+        c.check("LOG_LEVEL", v -> LEVELS.contains(v.toUpperCase(Locale.ROOT)), "must be one of " + LEVELS);
+        c.check("ROUTES_RELOAD", v -> v.equals("true") || v.equals("false"), "must be true or false");
+        return c.problems;
+    }
+
+    public static List<String> splitList(String value) {
+        List<String> out = new ArrayList<>();
+        if (value == null) {
+            return out;
+        }
+        for (String part : value.split(",")) {
+            if (!part.isBlank()) {
+                out.add(part.trim());
+            }
+        }
+        return out;
+    }
+
+    static boolean isSecret(String env) {
+        return VARIABLES.stream().anyMatch(v -> v.env().equals(env) && v.secret());
+    }
+
+    private static boolean isHttpUrl(String value) {
+        try {
+            URI uri = URI.create(value);
+            return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static final class Checker {
+        private final Function<String, String> lookup;
+        private final List<String> problems = new ArrayList<>();
+
+        Checker(Function<String, String> lookup) {
+            this.lookup = lookup;
+        }
+
+        String get(String name) {
+            return lookup.apply(name);
+        }
+
+        void problem(String name, String message) {
+            problems.add(name + ": " + message);
+        }
+
+        void required(String name, String what) {
+            if (get(name) == null) {
+                problem(name, "is required (" + what + ")");
+            }
+        }
+
+        void check(String name, java.util.function.Predicate<String> ok, String message) {
+            String value = get(name);
+            if (value != null && !ok.test(value)) {
+                boolean hide = isSecret(name) || name.endsWith("_URL") && value.contains("@")
+                        || name.equals("DATABASE_URL") && value.toLowerCase(Locale.ROOT).contains("password");
+                problem(name, hide ? message : message + " (got '" + printable(value) + "')");
+            }
+        }
+
+        void positiveInt(String name, int max) {
+            check(name, v -> {
+                try {
+                    int n = Integer.parseInt(v);
+                    return n > 0 && n <= max;
+                } catch (NumberFormatException e) {
+                    return false;
+                }
+            }, "must be a whole number from 1 to " + max);
+        }
+
+        private static String printable(String value) {
+            String shown = value.length() > 60 ? value.substring(0, 60) + "…" : value;
+            return shown.replaceAll("\\p{Cntrl}", "?");
+        }
+    }
+}
