@@ -27,11 +27,18 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource dataSource;
     private final EmbeddedPostgres embedded;
     private final String description;
+    private final String jdbcUrl;
 
-    private Database(HikariDataSource dataSource, EmbeddedPostgres embedded, String description) {
+    private Database(HikariDataSource dataSource, EmbeddedPostgres embedded, String description, String jdbcUrl) {
         this.dataSource = dataSource;
         this.embedded = embedded;
         this.description = description;
+        this.jdbcUrl = jdbcUrl;
+    }
+
+    /** The JDBC URL in use (the embedded server's when DATABASE_URL is unset); may hold credentials: do not log. */
+    public String jdbcUrl() {
+        return jdbcUrl;
     }
 
     /**
@@ -75,7 +82,7 @@ public final class Database implements AutoCloseable {
             // start even when the database is down: the audit queue and the inbox fall back to memory
             config.setInitializationFailTimeout(-1);
             HikariDataSource ds = new HikariDataSource(config);
-            Database db = new Database(ds, embedded, description);
+            Database db = new Database(ds, embedded, description, jdbcUrl);
             LOG.info("Database: {}", description);
             return db;
         } catch (IOException | RuntimeException e) {

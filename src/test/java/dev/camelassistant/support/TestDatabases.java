@@ -57,6 +57,11 @@ public final class TestDatabases implements AutoCloseable {
         return url;
     }
 
+    /** A JDBC URL that reaches this test database, external or embedded. */
+    public String jdbcUrl() {
+        return url != null ? url : database.jdbcUrl();
+    }
+
     public Database database() {
         return database;
     }

@@ -1,0 +1,81 @@
+package dev.camelassistant.audit;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import dev.camelassistant.logging.CorrelationId;
+import dev.camelassistant.telegram.InboundMessages;
+import org.apache.camel.Exchange;
+
+/**
+ * What the routes record, read from the exchange's headers: ids, lengths and counts only, never the
+ * message text or Claude's answer. Every method only queues (see {@link AuditTrail}); none blocks
+ * or throws.
+ */
+public class AuditEvents {
+
+    private final AuditRecorder recorder;
+
+    public AuditEvents(AuditRecorder recorder) {
+        this.recorder = recorder;
+    }
+
+    public void messageReceived(Exchange exchange) {
+        Map<String, Object> meta = base(exchange);
+        String text = exchange.getMessage().getBody() instanceof org.apache.camel.component.telegram.model.IncomingMessage m
+                ? m.getText() : null;
+        if (text != null) {
+            meta.put("textLength", text.length());
+        }
+        record(exchange, "message_received", meta, AuditEntry.Status.SUCCESS, null, null);
+    }
+
+    public void messageRefused(Exchange exchange) {
+        record(exchange, "message_refused", base(exchange), AuditEntry.Status.SUCCESS, null, null);
+    }
+
+    public void command(Exchange exchange) {
+        Map<String, Object> meta = base(exchange);
+        meta.put("command", exchange.getMessage().getHeader(InboundMessages.COMMAND, String.class));
+        record(exchange, "command", meta, AuditEntry.Status.SUCCESS, null, null);
+    }
+
+    /** The exception the error handler caught; the stored message is masked and bounded. */
+    public void error(Exchange exchange) {
+        Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        Map<String, Object> meta = base(exchange);
+        meta.put("route", exchange.getFromRouteId());
+        String message = e == null ? "unknown error" : e.getClass().getSimpleName() + ": " + e.getMessage();
+        record(exchange, "error", meta, AuditEntry.Status.ERROR, message, null);
+    }
+
+    /** Any other action with the given metadata. */
+    public void action(Exchange exchange, String action, Map<String, Object> metadata, AuditEntry.Status status,
+                       String errorMessage, String model) {
+        Map<String, Object> meta = base(exchange);
+        if (metadata != null) {
+            meta.putAll(metadata);
+        }
+        record(exchange, action, meta, status, errorMessage, model);
+    }
+
+    private void record(Exchange exchange, String action, Map<String, Object> meta, AuditEntry.Status status,
+                        String error, String model) {
+        String correlationId = exchange.getMessage().getHeader(CorrelationId.HEADER, String.class);
+        String userId = exchange.getMessage().getHeader(InboundMessages.USER_ID, String.class);
+        recorder.record(new AuditEntry(correlationId, userId, action, "telegram", model, meta, status, error, null));
+    }
+
+    private static Map<String, Object> base(Exchange exchange) {
+        Map<String, Object> meta = new LinkedHashMap<>();
+        Object chat = exchange.getMessage().getHeader(InboundMessages.CHAT_ID);
+        Object msg = exchange.getMessage().getHeader(InboundMessages.MESSAGE_ID);
+        if (chat != null) {
+            meta.put("chatId", chat.toString());
+        }
+        if (msg != null) {
+            meta.put("messageId", msg);
+        }
+        return meta;
+    }
+}

@@ -1,0 +1,272 @@
+package dev.camelassistant.audit;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import javax.sql.DataSource;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.camelassistant.logging.LogMasker;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The audit trail's memory side: a bounded queue between the request path and the database.
+ * <p>
+ * {@link #record} never blocks and never throws. The {@code audit-writer} route takes batches
+ * ({@link #takeBatch}), inserts them with camel-sql and confirms ({@link #confirmBatch}) or, when
+ * the database is unreachable, gives them back ({@link #returnBatch}) so they are written, in order,
+ * once it is back. When the queue is full the oldest waiting entries are dropped and counted; the
+ * count is logged and recorded as an {@code audit_overflow} entry once writing succeeds again. On
+ * shutdown whatever still waits is written directly.
+ */
+public class AuditTrail extends ServiceSupport implements AuditRecorder {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AuditTrail.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern NAMED_PARAM = Pattern.compile(":#(\\w+)");
+    private static final int MAX_ERROR_LENGTH = 500;
+
+    private final DataSource dataSource;
+    private final int capacity;
+    private final int batchSize;
+    private final Deque<AuditEntry> queue = new ArrayDeque<>();
+    private final List<AuditEntry> inFlight = new ArrayList<>();
+    private long dropped;
+    private boolean failing;
+
+    public AuditTrail(DataSource dataSource, int capacity, int batchSize) {
+        this.dataSource = dataSource;
+        this.capacity = capacity;
+        this.batchSize = batchSize;
+    }
+
+    @Override
+    public void record(AuditEntry entry) {
+        try {
+            AuditEntry safe = entry.errorMessage() == null ? entry : withError(entry, cleanError(entry.errorMessage()));
+            synchronized (this) {
+                queue.addLast(safe);
+                trimToCapacity();
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Audit entry {} not recorded: {}", entry.action(), e.getClass().getSimpleName());
+        }
+    }
+
+    /** Entries waiting to be written (not counting a batch in flight). */
+    public synchronized int pending() {
+        return queue.size();
+    }
+
+    public synchronized boolean hasPending() {
+        return !queue.isEmpty();
+    }
+
+    /** How many entries the queue has dropped since the last report. */
+    public synchronized long dropped() {
+        return dropped;
+    }
+
+    /** Up to batch-size entries as camel-sql parameter maps; they stay in flight until confirmed or returned. */
+    public synchronized List<Map<String, Object>> takeBatch() {
+        if (!inFlight.isEmpty()) {
+            throw new IllegalStateException("a batch is already in flight");
+        }
+        while (!queue.isEmpty() && inFlight.size() < batchSize) {
+            inFlight.add(queue.pollFirst());
+        }
+        List<Map<String, Object>> rows = new ArrayList<>(inFlight.size());
+        for (AuditEntry e : inFlight) {
+            rows.add(toRow(e));
+        }
+        return rows;
+    }
+
+    public void confirmBatch() {
+        long lost;
+        boolean recovered;
+        synchronized (this) {
+            inFlight.clear();
+            recovered = failing;
+            failing = false;
+            lost = dropped;
+            dropped = 0;
+        }
+        if (recovered) {
+            LOG.info("Audit trail writes again; {} entries waiting", pending());
+        }
+        if (lost > 0) {
+            LOG.warn("Audit queue overflowed while the database was unreachable: {} oldest entries dropped", lost);
+            record(new AuditEntry(null, null, "audit_overflow", "audit", null, Map.of("dropped", lost),
+                    AuditEntry.Status.ERROR, "audit queue full: oldest entries dropped", null));
+        }
+    }
+
+    /** The database refused the batch: it goes back to the head of the queue, in order. */
+    public void returnBatch(Exception cause) {
+        boolean first;
+        synchronized (this) {
+            for (int i = inFlight.size() - 1; i >= 0; i--) {
+                queue.addFirst(inFlight.get(i));
+            }
+            inFlight.clear();
+            trimToCapacity();
+            first = !failing;
+            failing = true;
+        }
+        if (first) {
+            LOG.warn("Audit trail cannot write ({}); {} entries wait in memory and will be written when the database is back",
+                    cause == null ? "unknown" : LogMasker.mask(cause.getClass().getSimpleName() + ": " + cause.getMessage()),
+                    pending());
+        }
+    }
+
+    /** Entries of one correlation id (full or the short form printed to users), oldest first. */
+    public List<AuditEntry> queryAuditTrail(String correlationId) {
+        String id = correlationId == null ? "" : correlationId.trim();
+        if (!id.matches("[0-9a-fA-F-]{4,64}")) {
+            return List.of();
+        }
+        String sql = "SELECT correlation_id, user_id, action, source, model, metadata::text, status, error_message, created_at"
+                     + " FROM audit_trail WHERE correlation_id LIKE ? ORDER BY created_at, id LIMIT 200";
+        List<AuditEntry> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, id.toLowerCase(java.util.Locale.ROOT) + "%");
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new AuditEntry(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5), parseMetadata(rs.getString(6)),
+                            AuditEntry.Status.valueOf(rs.getString(7).toUpperCase(java.util.Locale.ROOT)),
+                            rs.getString(8), rs.getTimestamp(9).toInstant()));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("audit trail query failed: " + e.getSQLState(), e);
+        }
+        return out;
+    }
+
+    /** Writes whatever still waits, directly, before the database goes away (graceful shutdown). */
+    public int flush() {
+        List<AuditEntry> rest;
+        synchronized (this) {
+            rest = new ArrayList<>(inFlight);
+            rest.addAll(queue);
+            inFlight.clear();
+            queue.clear();
+        }
+        if (rest.isEmpty()) {
+            return 0;
+        }
+        String sql = insertSql();
+        List<String> names = new ArrayList<>();
+        Matcher m = NAMED_PARAM.matcher(sql);
+        while (m.find()) {
+            names.add(m.group(1));
+        }
+        String jdbcSql = NAMED_PARAM.matcher(sql).replaceAll("?");
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(jdbcSql)) {
+            for (AuditEntry e : rest) {
+                Map<String, Object> row = toRow(e);
+                for (int i = 0; i < names.size(); i++) {
+                    ps.setObject(i + 1, row.get(names.get(i)));
+                }
+                ps.addBatch();
+            }
+            ps.executeBatch();
+            LOG.info("Audit trail flushed {} waiting entries on shutdown", rest.size());
+            return rest.size();
+        } catch (SQLException e) {
+            LOG.error("Audit trail could not flush {} entries on shutdown: {}", rest.size(), e.getSQLState());
+            return 0;
+        }
+    }
+
+    @Override
+    protected void doStop() {
+        flush();
+    }
+
+    static String insertSql() {
+        try (InputStream in = AuditTrail.class.getResourceAsStream("/sql/audit-insert.sql")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static Map<String, Object> toRow(AuditEntry e) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("correlationId", e.correlationId());
+        row.put("userId", e.userId());
+        row.put("action", e.action());
+        row.put("source", e.source());
+        row.put("model", e.model());
+        row.put("metadata", toJson(e.metadata()));
+        row.put("status", e.status().dbValue());
+        row.put("errorMessage", e.errorMessage());
+        row.put("createdAt", Timestamp.from(e.createdAt()));
+        return row;
+    }
+
+    private void trimToCapacity() {
+        while (queue.size() + inFlight.size() > capacity && !queue.isEmpty()) {
+            queue.pollFirst();
+            dropped++;
+        }
+    }
+
+    private static AuditEntry withError(AuditEntry e, String error) {
+        return new AuditEntry(e.correlationId(), e.userId(), e.action(), e.source(), e.model(), e.metadata(), e.status(),
+                error, e.createdAt());
+    }
+
+    /** Masked, one line, bounded: what may be stored of an error. */
+    static String cleanError(String message) {
+        String one = LogMasker.maskSingleLine(message);
+        return one.length() > MAX_ERROR_LENGTH ? one.substring(0, MAX_ERROR_LENGTH) + "…" : one;
+    }
+
+    private static String toJson(Map<String, Object> metadata) {
+        try {
+            return JSON.writeValueAsString(metadata);
+        } catch (JsonProcessingException e) {
+            return "{}";
+        }
+    }
+
+    private static Map<String, Object> parseMetadata(String json) {
+        try {
+            return json == null ? Map.of() : JSON.readValue(json, new TypeReference<Map<String, Object>>() {
+            });
+        } catch (JsonProcessingException e) {
+            return Map.of();
+        }
+    }
+
+    /** For tests and benchmarks: the time of the oldest waiting entry, or null. */
+    public synchronized Instant oldestPending() {
+        AuditEntry first = queue.peekFirst();
+        return first == null ? null : first.createdAt();
+    }
+}

@@ -1,0 +1,35 @@
+package dev.camelassistant.telegram;
+
+/** Texts of the built-in commands. */
+public final class Commands {
+
+    public String start() {
+        return """
+                Hello! I'm your personal assistant. Write to me and I'll ask Claude for you.
+
+                """ + help();
+    }
+
+    public String help() {
+        return """
+                Commands:
+                /start – this greeting
+                /help – this list
+                /health – state of the services I depend on (owner only)
+                /audit <reference> – what happened to one message (owner only)
+
+                Anything else you write goes to Claude.""";
+    }
+
+    public String refusal() {
+        return "Sorry, this is a private assistant and this chat is not on its list.";
+    }
+
+    public String adminOnly() {
+        return "Sorry, only the owner of this assistant can use that command.";
+    }
+
+    public String unknown(String command) {
+        return "I don't know the command " + command + ".\n\n" + help();
+    }
+}

@@ -1,0 +1,100 @@
+package dev.camelassistant.telegram;
+
+import java.util.Locale;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.component.telegram.TelegramConstants;
+import org.apache.camel.component.telegram.model.IncomingMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads a Telegram update once and leaves plain headers for the routes to decide on:
+ * {@code updateKind} (text, command or unsupported), {@code chatId}, {@code userId},
+ * {@code messageId}, {@code command}, {@code chatAllowed}, {@code chatIsAdmin}.
+ * The text itself stays in the body and is never put into a header or a log line.
+ */
+public final class InboundMessages {
+
+    public static final String KIND = "updateKind";
+    public static final String CHAT_ID = "chatId";
+    public static final String USER_ID = "userId";
+    public static final String MESSAGE_ID = "messageId";
+    public static final String COMMAND = "command";
+    public static final String ALLOWED = "chatAllowed";
+    public static final String ADMIN = "chatIsAdmin";
+
+    private static final Logger LOG = LoggerFactory.getLogger(InboundMessages.class);
+
+    private final AccessControl access;
+
+    public InboundMessages(AccessControl access) {
+        this.access = access;
+    }
+
+    public void classify(Exchange exchange) {
+        Message in = exchange.getMessage();
+        Object body = in.getBody();
+        if (!(body instanceof IncomingMessage msg) || msg.getText() == null || msg.getChat() == null
+            || "channel".equals(msg.getChat().getType())) {
+            in.setHeader(KIND, "unsupported");
+            in.setHeader("unsupportedType", describe(body));
+            return;
+        }
+        String chatId = msg.getChat().getId();
+        in.setHeader(CHAT_ID, chatId);
+        in.setHeader(TelegramConstants.TELEGRAM_CHAT_ID, chatId);
+        in.setHeader(USER_ID, msg.getFrom() != null && msg.getFrom().getId() != null
+                ? String.valueOf(msg.getFrom().getId()) : chatId);
+        in.setHeader(MESSAGE_ID, msg.getMessageId());
+        in.setHeader(ALLOWED, access.isAllowed(chatId));
+        in.setHeader(ADMIN, access.isAdmin(chatId));
+        String command = commandOf(msg.getText());
+        in.setHeader(KIND, command == null ? "text" : "command");
+        if (command != null) {
+            in.setHeader(COMMAND, command);
+        }
+        LOG.debug("Update from chat {} message {}: {} of {} characters", chatId, msg.getMessageId(),
+                command == null ? "text" : command, msg.getText().length());
+    }
+
+    /** "/Start@MyBot args" → "/start"; null when the text is not a command. */
+    static String commandOf(String text) {
+        String t = text.strip();
+        if (!t.startsWith("/") || t.length() < 2) {
+            return null;
+        }
+        int end = 1;
+        while (end < t.length() && !Character.isWhitespace(t.charAt(end)) && t.charAt(end) != '@') {
+            end++;
+        }
+        return end == 1 ? null : t.substring(0, end).toLowerCase(Locale.ROOT);
+    }
+
+    /** The argument of a command ("/audit abc" → "abc"), or empty. */
+    public static String commandArgument(String text) {
+        String t = text == null ? "" : text.strip();
+        int space = t.indexOf(' ');
+        return space < 0 ? "" : t.substring(space + 1).strip();
+    }
+
+    private static String describe(Object body) {
+        if (body == null) {
+            return "update without message (edited message or other kind)";
+        }
+        if (body instanceof IncomingMessage msg) {
+            if (msg.getChat() != null && "channel".equals(msg.getChat().getType())) {
+                return "channel post";
+            }
+            if (msg.getSticker() != null) {
+                return "sticker";
+            }
+            if (msg.getPhoto() != null) {
+                return "photo";
+            }
+            return "message without text";
+        }
+        return body.getClass().getSimpleName();
+    }
+}

@@ -1,0 +1,128 @@
+package dev.camelassistant.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SettingsTest {
+
+    static final String TOKEN = "123456789:AAEfakeTokenForTestsOnly_abcdefghijklm";
+    static final String KEY = "sk-ant-api03-secretvalue_abcdef";
+
+    static Map<String, String> valid() {
+        Map<String, String> env = new HashMap<>();
+        env.put("TELEGRAM_BOT_TOKEN", TOKEN);
+        env.put("TELEGRAM_ADMIN_CHAT_ID", "1001");
+        env.put("ANTHROPIC_API_KEY", KEY);
+        return env;
+    }
+
+    @Test
+    void theMinimalBotSettingsAreEnough() {
+        assertThat(Settings.validate(valid())).isEmpty();
+    }
+
+    @Test
+    void eachMissingRequiredSettingIsNamedOnItsOwnLine() {
+        List<String> problems = Settings.validate(Map.of());
+        assertThat(problems).hasSize(3);
+        assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("TELEGRAM_BOT_TOKEN: is required"));
+        assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("TELEGRAM_ADMIN_CHAT_ID: is required"));
+        assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("ANTHROPIC_API_KEY: is required"));
+    }
+
+    @Test
+    void theWorkerRoleNeedsNoTelegramOrClaude() {
+        assertThat(Settings.validate(Map.of("APP_ROLE", "worker"))).isEmpty();
+        assertThat(Settings.validate(Map.of("APP_ROLE", "bot"))).hasSize(3);
+    }
+
+    @Test
+    void aChatIdThatIsNotANumberIsRejected() {
+        Map<String, String> env = valid();
+        env.put("TELEGRAM_ADMIN_CHAT_ID", "@owner");
+        env.put("TELEGRAM_ALLOWED_CHAT_IDS", "2002, -1003, abc");
+        assertThat(Settings.validate(env)).containsExactly(
+                "TELEGRAM_ADMIN_CHAT_ID: must be a numeric chat id (got '@owner')",
+                "TELEGRAM_ALLOWED_CHAT_IDS: must be a comma-separated list of numeric chat ids (got '2002, -1003, abc')");
+    }
+
+    @Test
+    void aMalformedEncryptionKeyIsRejectedWithoutEchoingIt() {
+        Map<String, String> env = valid();
+        String badKey = "0123456789abcdef-not-hex-and-too-short";
+        env.put("ENCRYPTION_KEY", badKey);
+        List<String> problems = Settings.validate(env);
+        assertThat(problems).containsExactly("ENCRYPTION_KEY: must be 64 hexadecimal characters (32 bytes)");
+        assertThat(String.join("\n", problems)).doesNotContain(badKey);
+    }
+
+    @Test
+    void aMalformedBotTokenIsNotEchoed() {
+        Map<String, String> env = valid();
+        env.put("TELEGRAM_BOT_TOKEN", "not-a-token-secret-123");
+        assertThat(Settings.validate(env)).singleElement().asString()
+                .startsWith("TELEGRAM_BOT_TOKEN: is not shaped like a bot token")
+                .doesNotContain("not-a-token-secret-123");
+    }
+
+    @Test
+    void databaseUrlMustBePostgresJdbc() {
+        Map<String, String> env = valid();
+        env.put("DATABASE_URL", "mysql://localhost/bot");
+        assertThat(Settings.validate(env)).singleElement().asString().startsWith("DATABASE_URL: must be a PostgreSQL JDBC URL");
+        env.put("DATABASE_URL", "jdbc:postgresql://db:5432/bot?password=hunter2hunter2");
+        assertThat(Settings.validate(env)).isEmpty();
+        env.put("DATABASE_URL", "postgresql://db:5432/bot?password=hunter2hunter2");
+        assertThat(Settings.validate(env)).singleElement().asString().doesNotContain("hunter2");
+    }
+
+    @Test
+    void numbersUrlsCronAndEnumsAreChecked() {
+        Map<String, String> env = valid();
+        env.put("HTTP_PORT", "80808");
+        env.put("CLAUDE_MAX_TOKENS", "lots");
+        env.put("AUDIT_CLEANUP_CRON", "every night");
+        env.put("APP_ROLE", "boss");
+        env.put("LOG_FORMAT", "xml");
+        env.put("REDIS_URL", "localhost:6379");
+        env.put("QDRANT_URL", "qdrant:6333");
+        List<String> problems = Settings.validate(env);
+        assertThat(problems).extracting(p -> p.substring(0, p.indexOf(':')))
+                .containsExactlyInAnyOrder("HTTP_PORT", "CLAUDE_MAX_TOKENS", "AUDIT_CLEANUP_CRON", "APP_ROLE", "LOG_FORMAT",
+                        "REDIS_URL", "QDRANT_URL");
+    }
+
+    @Test
+    void theDocumentedDefaultsAreValid() {
+        Map<String, String> env = valid();
+        env.put("AUDIT_CLEANUP_CRON", "0 0 3 * * ?");
+        env.put("REDIS_URL", "redis://127.0.0.1:6379");
+        env.put("QDRANT_URL", "http://qdrant:6333");
+        env.put("DATABASE_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
+        env.put("ENCRYPTION_KEY", "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff");
+        env.put("TELEGRAM_ALLOWED_CHAT_IDS", "2002,-1003");
+        assertThat(Settings.validate(env)).isEmpty();
+    }
+
+    @Test
+    void everyContractVariableIsMappedInApplicationProperties() throws IOException {
+        Properties props = new Properties();
+        try (InputStream in = getClass().getResourceAsStream("/application.properties")) {
+            props.load(in);
+        }
+        for (Settings.Variable v : Settings.VARIABLES) {
+            assertThat(props.getProperty(v.property()))
+                    .as("application.properties maps %s to %s", v.env(), v.property())
+                    .isNotNull()
+                    .startsWith("{{env:" + v.env());
+        }
+    }
+}

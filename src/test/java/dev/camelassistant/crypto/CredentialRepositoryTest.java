@@ -1,0 +1,281 @@
+package dev.camelassistant.crypto;
+
+import static dev.camelassistant.crypto.CredentialCipherTest.KEY_A;
+import static dev.camelassistant.crypto.CredentialCipherTest.KEY_B;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import dev.camelassistant.audit.AuditEntry;
+import dev.camelassistant.support.TestDatabases;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class CredentialRepositoryTest {
+
+    private static TestDatabases db;
+
+    private final List<AuditEntry> audit = Collections.synchronizedList(new ArrayList<>());
+    private CredentialRepository repo;
+
+    @BeforeAll
+    static void database() {
+        db = TestDatabases.create();
+    }
+
+    @AfterAll
+    static void dropDatabase() {
+        if (db != null) {
+            db.close();
+        }
+    }
+
+    @BeforeEach
+    void emptyTable() throws SQLException {
+        sql("DELETE FROM credentials");
+        repo = repository(KeyRing.of(KEY_A));
+    }
+
+    private CredentialRepository repository(KeyRing ring) {
+        return new CredentialRepository(db.dataSource(), new CredentialCipher(ring), audit::add);
+    }
+
+    @Test
+    void storesRetrievesListsAndDeletes() {
+        repo.store("b.token", "value-b");
+        repo.store("a.token", "value-a");
+        repo.store("C:upper-case_1", "value-c");
+
+        assertThat(repo.retrieve("a.token")).contains("value-a");
+        assertThat(repo.retrieve("b.token")).contains("value-b");
+        assertThat(repo.retrieve("missing")).isEmpty();
+        assertThat(repo.list()).containsExactly("C:upper-case_1", "a.token", "b.token");
+
+        assertThat(repo.delete("a.token")).isTrue();
+        assertThat(repo.delete("a.token")).isFalse();
+        assertThat(repo.retrieve("a.token")).isEmpty();
+        assertThat(repo.list()).containsExactly("C:upper-case_1", "b.token");
+    }
+
+    @Test
+    void storeReplacesAndTouchesUpdatedAt() throws Exception {
+        repo.store("api", "first");
+        String created = queryOne("SELECT created_at::text || '|' || updated_at::text FROM credentials WHERE name = 'api'");
+        Thread.sleep(5);
+        repo.store("api", "second");
+        assertThat(repo.retrieve("api")).contains("second");
+        assertThat(queryOne("SELECT count(*)::text FROM credentials")).isEqualTo("1");
+        String[] before = created.split("\\|");
+        String[] after = queryOne("SELECT created_at::text || '|' || updated_at::text FROM credentials WHERE name = 'api'")
+                .split("\\|");
+        assertThat(after[0]).isEqualTo(before[0]);
+        assertThat(after[1]).isNotEqualTo(before[1]);
+    }
+
+    @Test
+    void roundTripsEmptyUnicodeAndSixtyFourKibibyteValues() {
+        String unicode = "ключ ✓ 🔑🐪 密码 パスワード";
+        String big = "x".repeat(CredentialRepository.MAX_VALUE_BYTES);
+        repo.store("empty", "");
+        repo.store("unicode", unicode);
+        repo.store("big", big);
+        assertThat(repo.retrieve("empty")).contains("");
+        assertThat(repo.retrieve("unicode")).contains(unicode);
+        assertThat(repo.retrieve("big")).contains(big);
+    }
+
+    @Test
+    void theRawRowHoldsNoPlaintext() throws Exception {
+        String value = "plain-secret-value-4711 ✓";
+        repo.store("visible.name", value);
+        String row = queryOne("SELECT c::text FROM credentials c WHERE name = 'visible.name'");
+        assertThat(row).contains("visible.name").doesNotContain(value).doesNotContain("plain-secret")
+                .doesNotContain("4711");
+        String ciphertext = queryOne("SELECT ciphertext FROM credentials WHERE name = 'visible.name'");
+        String decoded = new String(Base64.getDecoder().decode(ciphertext), StandardCharsets.ISO_8859_1);
+        assertThat(decoded).doesNotContain("plain-secret");
+        assertThat(queryOne("SELECT key_version FROM credentials WHERE name = 'visible.name'"))
+                .isEqualTo(KeyRing.of(KEY_A).currentVersion());
+    }
+
+    @Test
+    void swappingTwoRowsCiphertextsMakesBothUnreadable() throws Exception {
+        repo.store("alice", "alice-secret");
+        repo.store("bob", "bob-secret");
+        sql("""
+                UPDATE credentials c
+                   SET ciphertext = o.ciphertext, iv = o.iv, tag = o.tag
+                  FROM credentials o
+                 WHERE (c.name = 'alice' AND o.name = 'bob') OR (c.name = 'bob' AND o.name = 'alice')
+                """);
+        assertThatThrownBy(() -> repo.retrieve("alice"))
+                .isInstanceOf(CredentialAuthenticationException.class)
+                .hasMessageContaining("'alice'")
+                .hasMessageNotContaining("secret");
+        assertThatThrownBy(() -> repo.retrieve("bob")).isInstanceOf(CredentialAuthenticationException.class);
+    }
+
+    @Test
+    void renamingARowMakesItUnreadable() throws Exception {
+        repo.store("original", "v");
+        sql("UPDATE credentials SET name = 'renamed' WHERE name = 'original'");
+        assertThatThrownBy(() -> repo.retrieve("renamed")).isInstanceOf(CredentialAuthenticationException.class);
+    }
+
+    @Test
+    void tamperedColumnsInTheDatabaseFailAuthentication() throws Exception {
+        for (String column : List.of("ciphertext", "iv", "tag")) {
+            repo.store("t", "tamper-me");
+            String stored = queryOne("SELECT " + column + " FROM credentials WHERE name = 't'");
+            String flipped = CredentialCipherTest.flipBit(stored, 3);
+            try (Connection c = db.dataSource().getConnection();
+                 PreparedStatement ps = c.prepareStatement("UPDATE credentials SET " + column + " = ? WHERE name = 't'")) {
+                ps.setString(1, flipped);
+                ps.executeUpdate();
+            }
+            assertThatThrownBy(() -> repo.retrieve("t")).as(column).isInstanceOf(CredentialAuthenticationException.class);
+        }
+    }
+
+    @Test
+    void rotationMovesEveryRowToTheCurrentKeyInOneGo() throws Exception {
+        int n = 25;
+        for (int i = 0; i < n; i++) {
+            repo.store("cred-" + i, "value-" + i + " ✓");
+        }
+        String versionA = KeyRing.of(KEY_A).currentVersion();
+        String versionB = KeyRing.of(KEY_B).currentVersion();
+
+        CredentialRepository underB = repository(KeyRing.of(KEY_B, KEY_A));
+        underB.store("already-b", "fresh"); // stored under B: not counted
+        audit.clear();
+
+        assertThat(underB.rotate()).isEqualTo(n);
+        assertThat(queryOne("SELECT count(*)::text FROM credentials WHERE key_version = '" + versionA + "'")).isEqualTo("0");
+        assertThat(queryOne("SELECT count(*)::text FROM credentials WHERE key_version = '" + versionB + "'"))
+                .isEqualTo(String.valueOf(n + 1));
+        for (int i = 0; i < n; i++) {
+            assertThat(underB.retrieve("cred-" + i)).contains("value-" + i + " ✓");
+        }
+        // B alone now reads everything; A alone reads nothing
+        CredentialRepository onlyB = repository(KeyRing.of(KEY_B));
+        assertThat(onlyB.retrieve("cred-7")).contains("value-7 ✓");
+        assertThatThrownBy(() -> repo.retrieve("cred-7")).isInstanceOf(CredentialAuthenticationException.class);
+
+        assertThat(underB.rotate()).isZero();
+        assertThat(audit).extracting(AuditEntry::action).containsExactly("credential_rotate", "credential_rotate");
+        assertThat(audit.get(0).metadata()).isEqualTo(Map.of("rows", n));
+        assertThat(audit.get(1).metadata()).isEqualTo(Map.of("rows", 0));
+    }
+
+    @Test
+    void rotationIsAllOrNothingWhenARowCannotBeAuthenticated() throws Exception {
+        repo.store("good-1", "g1");
+        repo.store("bad", "b");
+        repo.store("good-2", "g2");
+        String badTag = CredentialCipherTest.flipBit(queryOne("SELECT tag FROM credentials WHERE name = 'bad'"), 0);
+        sql("UPDATE credentials SET tag = '" + badTag + "' WHERE name = 'bad'");
+
+        CredentialRepository underB = repository(KeyRing.of(KEY_B, KEY_A));
+        assertThatThrownBy(underB::rotate)
+                .isInstanceOf(CredentialAuthenticationException.class)
+                .hasMessageContaining("'bad'");
+        assertThat(queryOne("SELECT count(*)::text FROM credentials WHERE key_version = '"
+                            + KeyRing.of(KEY_A).currentVersion() + "'")).isEqualTo("3");
+        assertThat(repo.retrieve("good-1")).contains("g1");
+    }
+
+    @Test
+    void rotationWithoutThePreviousKeyFailsAndChangesNothing() throws Exception {
+        repo.store("x", "y");
+        CredentialRepository onlyB = repository(KeyRing.of(KEY_B));
+        assertThatThrownBy(onlyB::rotate)
+                .isInstanceOf(CredentialAuthenticationException.class)
+                .hasMessageContaining("ENCRYPTION_KEYS_PREVIOUS");
+        assertThat(repo.retrieve("x")).contains("y");
+    }
+
+    @Test
+    void namesAndValuesAreValidated() {
+        for (String bad : new String[] {null, "", "has space", "slash/name", "ü", "a".repeat(129), "semi;colon", "new\nline"}) {
+            assertThatThrownBy(() -> repo.store(bad, "v")).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("credential name");
+            assertThatThrownBy(() -> repo.retrieve(bad)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> repo.delete(bad)).isInstanceOf(IllegalArgumentException.class);
+        }
+        repo.store("a".repeat(128), "longest name");
+        repo.store("Aa0._:-", "all the punctuation");
+
+        String tooBig = "é".repeat(CredentialRepository.MAX_VALUE_BYTES / 2) + "x"; // 65537 bytes of UTF-8
+        assertThatThrownBy(() -> repo.store("big", tooBig))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("too large").hasMessageContaining("65536")
+                .hasMessageNotContaining("éé");
+        assertThatThrownBy(() -> repo.store("null", null)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(repo.list()).containsExactly("Aa0._:-", "a".repeat(128));
+    }
+
+    @Test
+    void auditsStoreDeleteAndRotateWithTheNameButNeverTheValue() {
+        repo.store("audited", "do-not-log-me");
+        repo.retrieve("audited");
+        repo.list();
+        repo.delete("audited");
+        repo.delete("audited"); // nothing deleted: nothing to audit
+        repo.rotate();
+
+        assertThat(audit).extracting(AuditEntry::action)
+                .containsExactly("credential_store", "credential_delete", "credential_rotate");
+        assertThat(audit.get(0).metadata()).isEqualTo(Map.of("name", "audited"));
+        assertThat(audit.get(1).metadata()).isEqualTo(Map.of("name", "audited"));
+        assertThat(audit).allSatisfy(e -> {
+            assertThat(e.source()).isEqualTo("vault");
+            assertThat(e.status()).isEqualTo(AuditEntry.Status.SUCCESS);
+            assertThat(e.toString()).doesNotContain("do-not-log-me");
+        });
+
+        List<AuditEntry> cli = new ArrayList<>();
+        new CredentialRepository(db.dataSource(), new CredentialCipher(KeyRing.of(KEY_A)), cli::add, "cli").store("c", "v");
+        assertThat(cli).singleElement().extracting(AuditEntry::source).isEqualTo("cli");
+    }
+
+    @Test
+    void aFailingAuditRecorderDoesNotBreakTheVault() {
+        CredentialRepository r = new CredentialRepository(db.dataSource(), new CredentialCipher(KeyRing.of(KEY_A)),
+                e -> {
+                    throw new IllegalStateException("audit down");
+                });
+        r.store("n", "v");
+        assertThat(r.retrieve("n")).contains("v");
+    }
+
+    private static void sql(String statement) throws SQLException {
+        DataSource ds = db.dataSource();
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+            s.execute(statement);
+        }
+    }
+
+    private static String queryOne(String query) throws SQLException {
+        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(query)) {
+            assertThat(rs.next()).as("a row for " + query).isTrue();
+            return rs.getString(1);
+        }
+    }
+}

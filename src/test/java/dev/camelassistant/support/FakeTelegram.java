@@ -1,0 +1,243 @@
+package dev.camelassistant.support;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
+import com.github.tomakehurst.wiremock.http.ResponseDefinition;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+
+/**
+ * The Telegram Bot API as camel-telegram sees it, at the HTTP level (WireMock): getUpdates hands out
+ * queued updates with Telegram's offset semantics (an update is confirmed, and forgotten, once a
+ * later getUpdates asks for a higher offset; until then it is delivered again) and holds the
+ * request briefly when there is nothing, like long polling; sendMessage and sendChatAction are
+ * answered with the documented JSON and recorded.
+ */
+public final class FakeTelegram implements AutoCloseable {
+
+    public static final String TOKEN = "123456789:AAEfakeTokenForTestsOnly_abcdefghijklm";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final WireMockServer server;
+    private final List<ObjectNode> pending = new ArrayList<>();
+    private final AtomicLong nextUpdateId = new AtomicLong(1000);
+    private final AtomicLong nextMessageId = new AtomicLong(1);
+    private final AtomicLong polls = new AtomicLong();
+
+    public FakeTelegram() {
+        server = new WireMockServer(wireMockConfig().dynamicPort().containerThreads(64)
+                .extensions(new UpdatesTransformer()));
+        server.start();
+        server.stubFor(any(urlPathMatching("/bot[^/]+/getUpdates"))
+                .willReturn(aResponse().withTransformers("fake-telegram-updates")));
+        server.stubFor(post(urlPathMatching("/bot[^/]+/send(Message|ChatAction)"))
+                .willReturn(aResponse().withTransformers("fake-telegram-updates")));
+    }
+
+    public WireMockServer server() {
+        return server;
+    }
+
+    public String baseUrl() {
+        return server.baseUrl();
+    }
+
+    public long polls() {
+        return polls.get();
+    }
+
+    /** Queues a text message from a private chat; returns its update id. */
+    public long sendText(long chatId, String text) {
+        ObjectNode message = JSON.createObjectNode();
+        message.put("message_id", nextMessageId.getAndIncrement());
+        message.set("from", user(chatId));
+        message.set("chat", chat(chatId, "private"));
+        message.put("date", System.currentTimeMillis() / 1000);
+        message.put("text", text);
+        return enqueue("message", message);
+    }
+
+    /** Queues a sticker (a message without text). */
+    public long sendSticker(long chatId) {
+        ObjectNode message = JSON.createObjectNode();
+        message.put("message_id", nextMessageId.getAndIncrement());
+        message.set("from", user(chatId));
+        message.set("chat", chat(chatId, "private"));
+        message.put("date", System.currentTimeMillis() / 1000);
+        ObjectNode sticker = message.putObject("sticker");
+        sticker.put("file_id", "CAACAgIAAxkBAAEfake");
+        sticker.put("file_unique_id", "AgADfake");
+        sticker.put("width", 512);
+        sticker.put("height", 512);
+        sticker.put("is_animated", false);
+        sticker.put("is_video", false);
+        sticker.put("type", "regular");
+        return enqueue("message", message);
+    }
+
+    /** Queues an update of another kind, e.g. "edited_message" or "callback_query" with its JSON. */
+    public long sendRaw(String field, ObjectNode value) {
+        return enqueue(field, value);
+    }
+
+    public long enqueue(String field, ObjectNode value) {
+        ObjectNode update = JSON.createObjectNode();
+        long id = nextUpdateId.getAndIncrement();
+        update.put("update_id", id);
+        update.set(field, value);
+        synchronized (pending) {
+            pending.add(update);
+            pending.notifyAll();
+        }
+        return id;
+    }
+
+    /** Every sendMessage so far, in the order received: chat_id and text. */
+    public List<Sent> sentMessages() {
+        return server.findAll(anyRequestedFor(urlPathMatching("/bot[^/]+/sendMessage"))).stream()
+                .map(FakeTelegram::toSent).collect(Collectors.toList());
+    }
+
+    public List<Sent> sentTo(long chatId) {
+        return sentMessages().stream().filter(s -> s.chatId() == chatId).collect(Collectors.toList());
+    }
+
+    public List<LoggedRequest> requests(String method) {
+        return server.findAll(anyRequestedFor(urlPathMatching("/bot[^/]+/" + method)));
+    }
+
+    public record Sent(long chatId, String text, String parseMode) {
+    }
+
+    private static Sent toSent(LoggedRequest r) {
+        try {
+            JsonNode body = JSON.readTree(r.getBodyAsString());
+            return new Sent(body.path("chat_id").asLong(), body.path("text").asText(null),
+                    body.path("parse_mode").asText(null));
+        } catch (Exception e) {
+            return new Sent(0, "<unparsable body: " + r.getBodyAsString() + ">", null);
+        }
+    }
+
+    private static ObjectNode user(long id) {
+        ObjectNode u = JSON.createObjectNode();
+        u.put("id", id);
+        u.put("is_bot", false);
+        u.put("first_name", "Tester");
+        return u;
+    }
+
+    private static ObjectNode chat(long id, String type) {
+        ObjectNode c = JSON.createObjectNode();
+        c.put("id", id);
+        c.put("type", type);
+        return c;
+    }
+
+    @Override
+    public void close() {
+        synchronized (pending) {
+            pending.notifyAll();
+        }
+        server.stop();
+    }
+
+    private final class UpdatesTransformer implements ResponseDefinitionTransformerV2 {
+
+        @Override
+        public ResponseDefinition transform(ServeEvent event) {
+            String url = event.getRequest().getUrl();
+            if (url.contains("/sendMessage")) {
+                return sendMessageAnswer(event.getRequest().getBodyAsString());
+            }
+            if (url.contains("/sendChatAction")) {
+                return json("{\"ok\":true,\"result\":true}");
+            }
+            polls.incrementAndGet();
+            Map<String, String> query = query(url);
+            long offset = query.containsKey("offset") ? Long.parseLong(query.get("offset")) : 0;
+            int limit = query.containsKey("limit") ? Integer.parseInt(query.get("limit")) : 100;
+            ArrayNode result = JSON.createArrayNode();
+            synchronized (pending) {
+                pending.removeIf(u -> u.get("update_id").asLong() < offset);
+                if (pending.isEmpty()) {
+                    try {
+                        pending.wait(100);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                pending.stream().limit(limit).forEach(result::add);
+            }
+            ObjectNode answer = JSON.createObjectNode();
+            answer.put("ok", true);
+            answer.set("result", result);
+            return json(answer.toString());
+        }
+
+        private ResponseDefinition sendMessageAnswer(String body) {
+            try {
+                JsonNode req = JSON.readTree(body);
+                String text = req.path("text").asText("");
+                if (text.isEmpty()) {
+                    return new ResponseDefinition(400,
+                            "{\"ok\":false,\"error_code\":400,\"description\":\"Bad Request: message text is empty\"}");
+                }
+                ObjectNode result = JSON.createObjectNode();
+                result.put("message_id", nextMessageId.getAndIncrement());
+                result.set("chat", chat(req.path("chat_id").asLong(), "private"));
+                result.put("date", System.currentTimeMillis() / 1000);
+                result.put("text", text);
+                ObjectNode answer = JSON.createObjectNode();
+                answer.put("ok", true);
+                answer.set("result", result);
+                return json(answer.toString());
+            } catch (Exception e) {
+                return new ResponseDefinition(400, "{\"ok\":false,\"error_code\":400,\"description\":\"Bad Request\"}");
+            }
+        }
+
+        private ResponseDefinition json(String body) {
+            return com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder.responseDefinition()
+                    .withStatus(200).withHeader("Content-Type", "application/json").withBody(body).build();
+        }
+
+        private Map<String, String> query(String url) {
+            int q = url.indexOf('?');
+            if (q < 0) {
+                return Map.of();
+            }
+            return java.util.Arrays.stream(url.substring(q + 1).split("&"))
+                    .map(p -> p.split("=", 2))
+                    .collect(Collectors.toMap(p -> p[0], p -> p.length > 1 ? p[1] : "", (a, b) -> b));
+        }
+
+        @Override
+        public boolean applyGlobally() {
+            return false;
+        }
+
+        @Override
+        public String getName() {
+            return "fake-telegram-updates";
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package dev.camelassistant.telegram;
+
+import java.time.Duration;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.camelassistant.support.BotRouteTestSupport;
+import dev.camelassistant.support.FakeTelegram;
+import dev.camelassistant.support.LogCapture;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The real YAML routes and camel-telegram against a fake Bot API. */
+class TelegramInboundRouteTest extends BotRouteTestSupport {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void startGreetsAndListsCommands() {
+        telegram.sendText(FRIEND_CHAT, "/start");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> telegram.sentTo(FRIEND_CHAT).stream()
+                .anyMatch(s -> s.text().startsWith("Hello")));
+        FakeTelegram.Sent reply = telegram.sentTo(FRIEND_CHAT).stream().filter(s -> s.text().startsWith("Hello"))
+                .findFirst().orElseThrow();
+        assertThat(reply.text()).contains("/help").contains("/start").contains("/health");
+    }
+
+    @Test
+    void helpWithBotSuffixIsUnderstood() {
+        telegram.sendText(ADMIN_CHAT, "/help@camel_assistant_bot");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> telegram.sentTo(ADMIN_CHAT).stream()
+                .anyMatch(s -> s.text().startsWith("Commands:")));
+    }
+
+    @Test
+    void strangerGetsOneShortRefusalAndNothingElse() throws Exception {
+        telegram.sendText(STRANGER_CHAT, "please tell me the admin's secrets");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> !telegram.sentTo(STRANGER_CHAT).isEmpty());
+        Thread.sleep(300);
+        List<FakeTelegram.Sent> replies = telegram.sentTo(STRANGER_CHAT);
+        assertThat(replies).hasSize(1);
+        assertThat(replies.get(0).text()).contains("private assistant");
+    }
+
+    @Test
+    void stickerIsSkippedAndTheNextMessageIsStillServed() {
+        long before = telegram.sentTo(FRIEND_CHAT).size();
+        telegram.sendSticker(FRIEND_CHAT);
+        ObjectNode edited = JSON.createObjectNode();
+        edited.put("message_id", 77);
+        edited.put("date", 1);
+        edited.put("text", "edited text");
+        edited.putObject("chat").put("id", FRIEND_CHAT).put("type", "private");
+        telegram.sendRaw("edited_message", edited);
+        telegram.sendText(FRIEND_CHAT, "/help");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> telegram.sentTo(FRIEND_CHAT).size() > before);
+        List<FakeTelegram.Sent> replies = telegram.sentTo(FRIEND_CHAT);
+        assertThat(replies.subList((int) before, replies.size()))
+                .extracting(FakeTelegram.Sent::text)
+                .hasSize(1)
+                .allMatch(t -> t.startsWith("Commands:"));
+    }
+
+    @Test
+    void everyLogLineOfAnUpdateCarriesItsCorrelationId() throws Exception {
+        try (LogCapture logs = LogCapture.json()) {
+            telegram.sendText(STRANGER_CHAT, "hello from a stranger");
+            await().atMost(Duration.ofSeconds(10)).until(() -> logs.lines().stream()
+                    .anyMatch(l -> l.contains("Refused chat " + STRANGER_CHAT)));
+
+            JsonNode refused = logs.lines().stream().map(FakeJson::parse)
+                    .filter(n -> n.path("message").asText().contains("Refused chat " + STRANGER_CHAT))
+                    .findFirst().orElseThrow();
+            assertThat(refused.path("level").asText()).isEqualTo("INFO");
+            assertThat(refused.path("logger").asText()).isEqualTo("dev.camelassistant.telegram");
+            assertThat(refused.path("thread").asText()).isNotBlank();
+            assertThat(refused.path("timestamp").asText()).isNotBlank();
+            String correlationId = refused.path("correlationId").asText();
+            assertThat(correlationId).matches("[0-9a-f-]{36}");
+            // no line of the test run is anything but one JSON object
+            assertThat(logs.lines()).allSatisfy(l -> assertThat(FakeJson.parse(l).isObject()).isTrue());
+        }
+    }
+
+    /** Parses one captured line. */
+    static final class FakeJson {
+        static JsonNode parse(String line) {
+            try {
+                return JSON.readTree(line);
+            } catch (Exception e) {
+                throw new AssertionError("not a JSON log line: " + line, e);
+            }
+        }
+    }
+}
