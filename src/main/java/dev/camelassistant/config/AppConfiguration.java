@@ -6,6 +6,7 @@ import java.time.Clock;
 import dev.camelassistant.audit.AuditEvents;
 import dev.camelassistant.audit.AuditRetention;
 import dev.camelassistant.audit.AuditTrail;
+import dev.camelassistant.health.HealthConfiguration;
 import dev.camelassistant.logging.CorrelationId;
 import dev.camelassistant.telegram.AccessControl;
 import dev.camelassistant.telegram.Commands;
@@ -51,6 +52,8 @@ public class AppConfiguration implements CamelConfiguration {
         registry.bind("inboundMessages", new InboundMessages(access));
         registry.bind("commands", new Commands());
         registry.bind("correlationId", new CorrelationId());
+
+        new HealthConfiguration().configure(context);
     }
 
     static String prop(PropertiesComponent props, String key, String fallback) {
