@@ -22,8 +22,9 @@ public class AuditEvents {
 
     public void messageReceived(Exchange exchange) {
         Map<String, Object> meta = base(exchange);
-        String text = exchange.getMessage().getBody() instanceof org.apache.camel.component.telegram.model.IncomingMessage m
-                ? m.getText() : null;
+        Object body = exchange.getMessage().getBody();
+        String text = body instanceof org.apache.camel.component.telegram.model.IncomingMessage m ? m.getText()
+                : body instanceof String s ? s : null;
         if (text != null) {
             meta.put("textLength", text.length());
         }

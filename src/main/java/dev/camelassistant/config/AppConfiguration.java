@@ -6,11 +6,25 @@ import java.time.Clock;
 import dev.camelassistant.audit.AuditEvents;
 import dev.camelassistant.audit.AuditRetention;
 import dev.camelassistant.audit.AuditTrail;
+import dev.camelassistant.crypto.CredentialCipher;
+import dev.camelassistant.crypto.CredentialRepository;
+import dev.camelassistant.crypto.KeyRing;
 import dev.camelassistant.health.HealthConfiguration;
+import dev.camelassistant.llm.ClaudeClient;
+import dev.camelassistant.llm.ClaudeErrors;
+import dev.camelassistant.llm.ClaudeHeaderFilter;
 import dev.camelassistant.logging.CorrelationId;
+import dev.camelassistant.logging.LogMasker;
 import dev.camelassistant.telegram.AccessControl;
+import dev.camelassistant.telegram.ChatSequencer;
 import dev.camelassistant.telegram.Commands;
 import dev.camelassistant.telegram.InboundMessages;
+import dev.camelassistant.telegram.OutboundLanes;
+import dev.camelassistant.telegram.OutboundPacer;
+import dev.camelassistant.telegram.ReplySplitter;
+import dev.camelassistant.telegram.TelegramErrors;
+import dev.camelassistant.telegram.TelegramInbox;
+import dev.camelassistant.telegram.TypingIndicator;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
@@ -41,10 +55,25 @@ public class AppConfiguration implements CamelConfiguration {
         // added after the database: Camel stops services in reverse, so the audit queue flushes first
         context.addService(auditTrail, true, true);
         registry.bind("auditTrail", auditTrail);
-        registry.bind("audit", new AuditEvents(auditTrail));
         registry.bind("auditRetention", new AuditRetention(database.dataSource(), auditTrail,
                 Integer.parseInt(prop(props, "audit.retention-days", "30")),
                 Integer.parseInt(prop(props, "audit.cleanup-batch-size", "10000")), Clock.systemUTC()));
+
+        KeyRing keyRing = KeyRing.load(prop(props, "crypto.encryption-key", ""), prop(props, "crypto.previous-keys", ""),
+                dataDir);
+        keyRing.secretsForMasking().forEach(LogMasker::registerSecret);
+        CredentialCipher cipher = new CredentialCipher(keyRing);
+        registry.bind("credentialCipher", cipher);
+        registry.bind("credentialRepository", new CredentialRepository(database.dataSource(), cipher, auditTrail));
+
+        AuditEvents audit = new AuditEvents(auditTrail);
+        registry.bind("audit", audit);
+
+        String token = prop(props, "telegram.bot-token", "");
+        LogMasker.registerSecret(token);
+        String apiKey = prop(props, "claude.api-key", "");
+        LogMasker.registerSecret(apiKey);
+        LogMasker.registerSecret(prop(props, "database.password", ""));
 
         AccessControl access = new AccessControl(prop(props, "telegram.admin-chat-id", ""),
                 prop(props, "telegram.allowed-chat-ids", ""));
@@ -52,6 +81,27 @@ public class AppConfiguration implements CamelConfiguration {
         registry.bind("inboundMessages", new InboundMessages(access));
         registry.bind("commands", new Commands());
         registry.bind("correlationId", new CorrelationId());
+        registry.bind("replySplitter", new ReplySplitter());
+        registry.bind("chatSequencer", new ChatSequencer(Long.parseLong(prop(props, "claude.timeout-seconds", "120")) * 2000));
+        registry.bind("outboundLanes", new OutboundLanes(context));
+        registry.bind("outboundPacer", new OutboundPacer(Double.parseDouble(prop(props, "telegram.max-messages-per-second", "30")),
+                Long.parseLong(prop(props, "telegram.chat-interval-ms", "1000")),
+                Integer.parseInt(prop(props, "telegram.chat-burst", "3"))));
+        registry.bind("telegramErrors", new TelegramErrors());
+
+        TelegramInbox inbox = new TelegramInbox(database.fastFailPool("inbox", 2, 250), cipher);
+        context.addService(inbox, true, true);
+        registry.bind("inbox", inbox);
+        TypingIndicator typing = new TypingIndicator(prop(props, "telegram.api-url", "https://api.telegram.org"), token,
+                Long.parseLong(prop(props, "telegram.typing-interval-ms", "4000")));
+        context.addService(typing, true, true);
+        registry.bind("typingIndicator", typing);
+
+        String model = prop(props, "claude.model", "claude-sonnet-4-6");
+        registry.bind("claudeClient", new ClaudeClient(apiKey, model,
+                Integer.parseInt(prop(props, "claude.max-tokens", "4096")), prop(props, "claude.system-prompt", ""), audit));
+        registry.bind("claudeErrors", new ClaudeErrors(model, audit));
+        registry.bind("claudeHeaderFilter", new ClaudeHeaderFilter());
 
         new HealthConfiguration().configure(context);
     }

@@ -28,12 +28,33 @@ public final class Database implements AutoCloseable {
     private final EmbeddedPostgres embedded;
     private final String description;
     private final String jdbcUrl;
+    private final HikariConfig config;
+    private final java.util.List<HikariDataSource> extraPools = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    private Database(HikariDataSource dataSource, EmbeddedPostgres embedded, String description, String jdbcUrl) {
+    private Database(HikariDataSource dataSource, EmbeddedPostgres embedded, String description, String jdbcUrl,
+                     HikariConfig config) {
         this.dataSource = dataSource;
         this.embedded = embedded;
         this.description = description;
         this.jdbcUrl = jdbcUrl;
+        this.config = config;
+    }
+
+    /**
+     * A small extra pool on the same database whose callers must never wait long for a connection
+     * (the Telegram inbox): it gives up after {@code connectionTimeoutMs} (at least 250 ms).
+     */
+    public DataSource fastFailPool(String name, int size, long connectionTimeoutMs) {
+        HikariConfig c = new HikariConfig();
+        config.copyStateTo(c);
+        c.setPoolName(name);
+        c.setMaximumPoolSize(size);
+        c.setMinimumIdle(1);
+        c.setConnectionTimeout(Math.max(250, connectionTimeoutMs));
+        c.setValidationTimeout(250);
+        HikariDataSource ds = new HikariDataSource(c);
+        extraPools.add(ds);
+        return ds;
     }
 
     /** The JDBC URL in use (the embedded server's when DATABASE_URL is unset); may hold credentials: do not log. */
@@ -82,7 +103,7 @@ public final class Database implements AutoCloseable {
             // start even when the database is down: the audit queue and the inbox fall back to memory
             config.setInitializationFailTimeout(-1);
             HikariDataSource ds = new HikariDataSource(config);
-            Database db = new Database(ds, embedded, description, jdbcUrl);
+            Database db = new Database(ds, embedded, description, jdbcUrl, config);
             LOG.info("Database: {}", description);
             return db;
         } catch (IOException | RuntimeException e) {
@@ -119,6 +140,7 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        extraPools.forEach(HikariDataSource::close);
         dataSource.close();
         if (embedded != null) {
             closeQuietly(embedded);

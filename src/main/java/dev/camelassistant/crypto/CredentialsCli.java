@@ -52,6 +52,7 @@ public final class CredentialsCli {
     static volatile Function<DataSource, AuditRecorder> auditRecorderFactory = ds -> AuditRecorder.NONE;
 
     private static final String PREFIX = "camel-assistant: ";
+    private static final String LOGBACK_STATUS_LISTENER = "logback.statusListenerClass";
     private static final List<String> CHECKED = List.of("DATABASE_URL", "ENCRYPTION_KEY", "ENCRYPTION_KEYS_PREVIOUS");
     private static final String SUBCOMMANDS = "set NAME | get NAME | list | delete NAME | rotate";
 
@@ -60,6 +61,11 @@ public final class CredentialsCli {
 
     public static int run(String[] args, InputStream in, PrintStream out, PrintStream err, Map<String, String> env) {
         Map<String, String> environment = env == null ? Map.of() : env;
+        // logback prints its own configuration status to stdout when that status holds warnings;
+        // a command-line tool's stdout is for its output (effective only if logback is not yet initialised)
+        if (System.getProperty(LOGBACK_STATUS_LISTENER) == null) {
+            System.setProperty(LOGBACK_STATUS_LISTENER, "ch.qos.logback.core.status.NopStatusListener");
+        }
         Runnable restoreLogging = quietLogging(environment);
         try {
             return dispatch(args == null ? new String[0] : args, in, out, err, environment);
@@ -123,6 +129,9 @@ public final class CredentialsCli {
 
         String value = null;
         if (sub.equals("set")) {
+            if (in == System.in && System.console() != null) {
+                message(err, "reading the value of " + name + " from standard input (end it with Ctrl-D)");
+            }
             try {
                 value = readValue(in);
             } catch (IllegalArgumentException e) {

@@ -17,7 +17,7 @@ public final class LogMasker {
 
     public static final String MASK = "****";
 
-    private static final Pattern BOT_URL = Pattern.compile("/bot[^/\\s?#\"']+");
+    private static final Pattern BOT_URL = Pattern.compile("/bot\\d+:[^/\\s?#\"']+");
     private static final Pattern BOT_TOKEN = Pattern.compile("\\b\\d{5,}:[A-Za-z0-9_-]{30,}");
     private static final Pattern ANTHROPIC_KEY = Pattern.compile("sk-ant-[A-Za-z0-9_-]+");
     private static final Pattern HEADER_SECRET = Pattern.compile(

@@ -154,7 +154,7 @@ class CredentialRepositoryTest {
 
     @Test
     void rotationMovesEveryRowToTheCurrentKeyInOneGo() throws Exception {
-        int n = 25;
+        int n = 450; // more than one cursor fetch and update batch (200 rows each)
         for (int i = 0; i < n; i++) {
             repo.store("cred-" + i, "value-" + i + " ✓");
         }

@@ -180,11 +180,11 @@ class CredentialsCliTest {
         unreachable.put("DATABASE_URL", "jdbc:postgresql://127.0.0.1:1/none");
         byte[] big = new byte[CredentialRepository.MAX_VALUE_BYTES + 1];
         java.util.Arrays.fill(big, (byte) 'x');
-        Result r = run(unreachable, big, "credentials", "set", "big");
+        Result r = runBytes(unreachable, big, "credentials", "set", "big");
         assertUsage(r, "credential value is too large");
         assertThat(r.stderr()).doesNotContain("xxxx");
 
-        r = run(unreachable, new byte[] {'o', 'k', (byte) 0xC3}, "credentials", "set", "latin1");
+        r = runBytes(unreachable, new byte[] {'o', 'k', (byte) 0xC3}, "credentials", "set", "latin1");
         assertUsage(r, "not valid UTF-8");
     }
 
@@ -258,10 +258,10 @@ class CredentialsCliTest {
     }
 
     private static Result run(Map<String, String> env, String stdin, String... args) {
-        return run(env, stdin == null ? new byte[0] : stdin.getBytes(StandardCharsets.UTF_8), args);
+        return runBytes(env, stdin == null ? new byte[0] : stdin.getBytes(StandardCharsets.UTF_8), args);
     }
 
-    private static Result run(Map<String, String> env, byte[] stdin, String... args) {
+    private static Result runBytes(Map<String, String> env, byte[] stdin, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = CredentialsCli.run(args, new ByteArrayInputStream(stdin), new PrintStream(out, true, StandardCharsets.UTF_8),

@@ -52,6 +52,8 @@ class LogMaskerTest {
     void ordinaryTextIsLeftAlone() {
         String text = "Claude answered chat 1001 in 1234 ms: 12:30 is lunch time";
         assertThat(LogMasker.mask(text)).isEqualTo(text);
+        String endpoint = "Failed polling endpoint: telegram://bots?delay=10 at /bots/list";
+        assertThat(LogMasker.mask(endpoint)).isEqualTo(endpoint);
     }
 
     @Test

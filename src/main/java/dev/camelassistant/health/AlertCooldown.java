@@ -1,0 +1,198 @@
+package dev.camelassistant.health;
+
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
+
+import org.apache.camel.support.service.ServiceSupport;
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.data.redis.connection.RedisPassword;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.jedis.JedisClientConfiguration;
+import org.springframework.data.redis.connection.jedis.JedisConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+/**
+ * At most one alert per service and kind of problem per cooldown period, and one "recovered"
+ * message per service that was alerted.
+ * <p>
+ * With Redis (REDIS_URL) the cooldown is {@code SET <prefix>cooldown:<service>:<kind> NX EX <seconds>},
+ * so every instance of the bot shares it, and the instance that wins also sets
+ * {@code <prefix>active:<service>}; the recovery is announced by whichever instance deletes that key.
+ * Every decision is also written to memory, and a Redis call that fails (short timeouts, 500 ms)
+ * falls back to memory for that call only, so a dead Redis neither stalls nor silences alerts.
+ * <p>
+ * {@link #recover(String)} is cheap when this instance has seen no problem with the service since
+ * its last recovery: a set lookup, no Redis call (the Claude route calls it after every answer).
+ * A recovery does not reset the cooldown: a service that flaps alerts at most once per period.
+ */
+public final class AlertCooldown extends ServiceSupport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AlertCooldown.class);
+    /** An active-alert marker outlives any outage it may describe, but does not stay forever. */
+    private static final Duration ACTIVE_TTL = Duration.ofDays(7);
+
+    private final Duration cooldown;
+    private final LongSupplier clock;
+    private final String prefix;
+    private final JedisConnectionFactory factory;
+    private final StringRedisTemplate redis;
+    private final String instance;
+
+    private final Map<String, Long> memoryUntil = new ConcurrentHashMap<>();
+    /** Services this instance alerted: TRUE when the alert was recorded in Redis, FALSE when only here. */
+    private final Map<String, Boolean> memoryActive = new ConcurrentHashMap<>();
+    private final Set<String> observed = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean redisFailing = new AtomicBoolean();
+
+    private AlertCooldown(Duration cooldown, LongSupplier clock, String prefix, JedisConnectionFactory factory) {
+        this.cooldown = cooldown;
+        this.clock = clock;
+        this.prefix = prefix;
+        this.factory = factory;
+        if (factory != null) {
+            StringRedisTemplate template = new StringRedisTemplate(factory);
+            template.afterPropertiesSet();
+            this.redis = template;
+        } else {
+            this.redis = null;
+        }
+        this.instance = ManagementFactory.getRuntimeMXBean().getName();
+    }
+
+    /** This instance's memory only (REDIS_URL unset). */
+    public static AlertCooldown inMemory(Duration cooldown, LongSupplier clockMillis) {
+        return new AlertCooldown(cooldown, clockMillis, "", null);
+    }
+
+    public static AlertCooldown inMemory(Duration cooldown) {
+        return inMemory(cooldown, System::currentTimeMillis);
+    }
+
+    /**
+     * Shared through Redis, with memory as the fallback.
+     *
+     * @param keyPrefix    e.g. "camel-assistant:alert:"
+     * @param redisTimeout connect, read and pool-wait timeout of every Redis call
+     */
+    public static AlertCooldown withRedis(RedisUrl url, Duration cooldown, String keyPrefix, Duration redisTimeout) {
+        RedisStandaloneConfiguration server = new RedisStandaloneConfiguration(url.host(), url.port());
+        server.setDatabase(url.database());
+        if (url.user() != null) {
+            server.setUsername(url.user());
+        }
+        if (url.password() != null) {
+            server.setPassword(RedisPassword.of(url.password()));
+        }
+        GenericObjectPoolConfig<Object> pool = new GenericObjectPoolConfig<>();
+        pool.setMaxTotal(4);
+        pool.setMaxIdle(2);
+        pool.setMinIdle(0);
+        pool.setMaxWait(redisTimeout);
+        JedisClientConfiguration.JedisClientConfigurationBuilder client = JedisClientConfiguration.builder()
+                .connectTimeout(redisTimeout)
+                .readTimeout(redisTimeout);
+        if (url.ssl()) {
+            client.useSsl();
+        }
+        client.usePooling().poolConfig(pool);
+        JedisConnectionFactory factory = new JedisConnectionFactory(server, client.build());
+        factory.afterPropertiesSet();
+        return new AlertCooldown(cooldown, System::currentTimeMillis, keyPrefix, factory);
+    }
+
+    public boolean isShared() {
+        return redis != null;
+    }
+
+    public Duration cooldown() {
+        return cooldown;
+    }
+
+    /**
+     * True when an alert for this service and kind may be sent now (and starts its cooldown);
+     * false while one was sent, by this or another instance, less than the cooldown ago.
+     */
+    public boolean tryAcquire(String service, String kind) {
+        observed.add(service);
+        String key = service + ":" + kind;
+        if (redis != null) {
+            try {
+                Boolean set = redis.opsForValue().setIfAbsent(prefix + "cooldown:" + key, instance, cooldown);
+                if (Boolean.TRUE.equals(set)) {
+                    redis.opsForValue().set(prefix + "active:" + service, kind, ACTIVE_TTL);
+                }
+                redisAnswered();
+                if (Boolean.TRUE.equals(set)) {
+                    memoryUntil.put(key, clock.getAsLong() + cooldown.toMillis());
+                    memoryActive.put(service, Boolean.TRUE);
+                    return true;
+                }
+                return false;
+            } catch (RuntimeException e) {
+                redisFailed(e);
+            }
+        }
+        long now = clock.getAsLong();
+        AtomicBoolean won = new AtomicBoolean();
+        memoryUntil.compute(key, (k, until) -> {
+            if (until == null || until <= now) {
+                won.set(true);
+                return now + cooldown.toMillis();
+            }
+            return until;
+        });
+        if (won.get()) {
+            memoryActive.put(service, Boolean.FALSE);
+        }
+        return won.get();
+    }
+
+    /**
+     * True once after an alert for the service was sent (by any instance sharing Redis) and the
+     * service is fine again: the caller announces the recovery. Clears the service's alert state.
+     */
+    public boolean recover(String service) {
+        if (service == null || !observed.remove(service)) {
+            return false;
+        }
+        Boolean alertedHere = memoryActive.remove(service);
+        if (redis != null) {
+            try {
+                Boolean deleted = redis.delete(prefix + "active:" + service);
+                redisAnswered();
+                // an alert sent from memory while Redis was away is announced by this instance alone
+                return Boolean.TRUE.equals(deleted) || Boolean.FALSE.equals(alertedHere);
+            } catch (RuntimeException e) {
+                redisFailed(e);
+            }
+        }
+        return alertedHere != null;
+    }
+
+    private void redisFailed(RuntimeException e) {
+        if (redisFailing.compareAndSet(false, true)) {
+            LOG.warn("Redis does not answer for the alert cooldown ({}); this instance keeps it in memory until it does",
+                    HealthProber.describe(e));
+        }
+    }
+
+    private void redisAnswered() {
+        if (redisFailing.compareAndSet(true, false)) {
+            LOG.info("Redis answers again; the alert cooldown is shared again");
+        }
+    }
+
+    @Override
+    protected void doStop() {
+        if (factory != null) {
+            factory.destroy();
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package dev.camelassistant.health;
+
+import java.util.Map;
+
+import dev.camelassistant.audit.AuditEntry;
+import dev.camelassistant.audit.AuditEvents;
+import dev.camelassistant.logging.LogMasker;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the alert routes call: the cooldown decision, the text, the admin chat and the audit entry.
+ * Inputs are the headers alertService and alertKind and, for an alert, the body text.
+ * No method throws: a problem is logged and the alert is dropped.
+ */
+public final class Alerts {
+
+    public static final String SERVICE = "alertService";
+    public static final String KIND = "alertKind";
+    public static final String KIND_RECOVERED = "recovered";
+
+    private static final Logger LOG = LoggerFactory.getLogger(Alerts.class);
+
+    private final AlertCooldown cooldown;
+    private final String adminChatId;
+    private final AuditEvents audit;
+
+    /**
+     * @param adminChatId TELEGRAM_ADMIN_CHAT_ID; blank: alerts are only logged
+     * @param audit       the "audit" bean; null: nothing is recorded
+     */
+    public Alerts(AlertCooldown cooldown, String adminChatId, AuditEvents audit) {
+        this.cooldown = cooldown;
+        this.adminChatId = adminChatId == null ? "" : adminChatId.trim();
+        this.audit = audit;
+    }
+
+    /** Filter of the alert route: true when this alert goes out now (the cooldown allows it and there is an admin chat). */
+    public boolean admit(Exchange exchange) {
+        Message in = exchange.getMessage();
+        String service = header(in, SERVICE, "unknown");
+        String kind = header(in, KIND, ServiceHealth.KIND_DOWN);
+        in.setHeader(SERVICE, service);
+        in.setHeader(KIND, kind);
+        try {
+            if (!cooldown.tryAcquire(service, kind)) {
+                LOG.debug("Alert for {} ({}) suppressed: one was sent less than {} s ago", service, kind,
+                        cooldown.cooldown().toSeconds());
+                return false;
+            }
+        } catch (RuntimeException e) {
+            LOG.error("Alert cooldown failed for {} ({}): {}; alert dropped", service, kind, HealthProber.describe(e));
+            return false;
+        }
+        if (adminChatId.isEmpty()) {
+            LOG.warn("Alert for {} ({}) not sent, TELEGRAM_ADMIN_CHAT_ID is not set: {}", service, kind,
+                    LogMasker.maskSingleLine(in.getBody(String.class)));
+            return false;
+        }
+        return true;
+    }
+
+    /** Filter of the service-up route: true once after an alerted service is fine again. */
+    public boolean recovered(Exchange exchange) {
+        String service = exchange.getMessage().getHeader(SERVICE, String.class);
+        try {
+            return cooldown.recover(service) && !adminChatId.isEmpty();
+        } catch (RuntimeException e) {
+            LOG.error("Alert state of {} could not be cleared: {}", service, HealthProber.describe(e));
+            return false;
+        }
+    }
+
+    /** The alert text to send: the body as a String, masked; a generic text when the body is empty. */
+    public String text(Exchange exchange) {
+        Message in = exchange.getMessage();
+        String body = in.getBody(String.class);
+        if (body == null || body.isBlank()) {
+            return "⚠️ " + HealthReport.displayName(in.getHeader(SERVICE, String.class)) + ": "
+                   + in.getHeader(KIND, String.class);
+        }
+        return LogMasker.mask(body.strip());
+    }
+
+    /** "✅ Qdrant is back". */
+    public String recoveredText(Exchange exchange) {
+        return "✅ " + HealthReport.displayName(exchange.getMessage().getHeader(SERVICE, String.class)) + " is back";
+    }
+
+    public String adminChatId() {
+        return adminChatId;
+    }
+
+    /** Audit entry alert_sent with service and kind. */
+    public void sent(Exchange exchange) {
+        if (audit == null) {
+            return;
+        }
+        Message in = exchange.getMessage();
+        try {
+            audit.action(exchange, "alert_sent",
+                    Map.of("service", header(in, SERVICE, "unknown"), "kind", header(in, KIND, ServiceHealth.KIND_DOWN)),
+                    AuditEntry.Status.SUCCESS, null, null);
+        } catch (RuntimeException e) {
+            LOG.warn("Could not record alert_sent: {}", HealthProber.describe(e));
+        }
+    }
+
+    private static String header(Message in, String name, String fallback) {
+        String v = in.getHeader(name, String.class);
+        return v == null || v.isBlank() ? fallback : v.trim();
+    }
+}

@@ -1,0 +1,86 @@
+package dev.camelassistant.health;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.InvalidPayloadException;
+import org.apache.camel.Message;
+
+/**
+ * Texts of health: the /health reply (one line per service: mark, name, latency, error) and the
+ * alert text of a failing service; and the headers the probe route routes on.
+ */
+public final class HealthReport {
+
+    /** Header set by {@link #describe(Exchange)}: UP, DOWN or NOT_CONFIGURED. */
+    public static final String STATE = "serviceState";
+
+    private static final Map<String, String> NAMES = Map.of(
+            "postgresql", "PostgreSQL",
+            "redis", "Redis",
+            "qdrant", "Qdrant",
+            "claude", "Claude");
+
+    private final HealthProber prober;
+
+    public HealthReport(HealthProber prober) {
+        this.prober = prober;
+    }
+
+    /** The /health reply: probes every service now (in parallel, bounded by the timeouts). */
+    public String report() {
+        return format(prober.probeAll());
+    }
+
+    public String format(List<ServiceHealth> results) {
+        return results.stream().map(HealthReport::line).collect(Collectors.joining("\n"));
+    }
+
+    /** "✅ PostgreSQL – 3 ms", "❌ Qdrant – 5000 ms – no answer within 5000 ms", "⚪ Redis – not configured". */
+    static String line(ServiceHealth h) {
+        String name = displayName(h.service());
+        return switch (h.state()) {
+            case UP -> "✅ " + name + " – " + h.latencyMs() + " ms";
+            case NOT_CONFIGURED -> "⚪ " + name + " – not configured";
+            case DOWN -> "❌ " + name + " – " + h.latencyMs() + " ms – " + (h.error() == null ? h.kind() : h.error());
+        };
+    }
+
+    /** The owner's alert for a failing service. */
+    public static String alertText(ServiceHealth h) {
+        String name = displayName(h.service());
+        String error = h.error() == null ? h.kind() : h.error();
+        return switch (h.kind() == null ? ServiceHealth.KIND_DOWN : h.kind()) {
+            case ServiceHealth.KIND_TIMEOUT -> "⚠️ " + name + " is not answering: " + error;
+            case ServiceHealth.KIND_REJECTED_KEY -> "⚠️ " + name + " rejects the API key: " + error
+                                                   + ". Check ANTHROPIC_API_KEY.";
+            case ServiceHealth.KIND_UNKNOWN_MODEL -> "⚠️ " + name + " does not know the configured model: " + error
+                                                    + ". Check CLAUDE_MODEL.";
+            case ServiceHealth.KIND_OVERLOADED -> "⚠️ " + name + " is overloaded: " + error;
+            case ServiceHealth.KIND_RATE_LIMITED -> "⚠️ " + name + " is rate limiting the bot: " + error;
+            default -> "⚠️ " + name + " is down: " + error;
+        };
+    }
+
+    /**
+     * For the probe route's split: sets headers alertService and serviceState and, when the service
+     * is DOWN, alertKind and the alert text as body.
+     */
+    public void describe(Exchange exchange) throws InvalidPayloadException {
+        Message in = exchange.getMessage();
+        ServiceHealth h = in.getMandatoryBody(ServiceHealth.class);
+        in.setHeader(Alerts.SERVICE, h.service());
+        in.setHeader(STATE, h.state().name());
+        if (h.isDown()) {
+            in.setHeader(Alerts.KIND, h.kind());
+            in.setBody(alertText(h));
+        }
+    }
+
+    /** "PostgreSQL" for "postgresql"; an unknown service keeps its id. */
+    public static String displayName(String service) {
+        return service == null ? "unknown service" : NAMES.getOrDefault(service, service);
+    }
+}

@@ -1,0 +1,73 @@
+package dev.camelassistant.telegram;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads camel-telegram's send failures, which carry no typed status: the message is
+ * {@code "<url> responded: <status><body>"} (and the URL holds the bot token, so it is only ever
+ * logged through the masking encoder). A 429 is retried after the {@code retry_after} Telegram asks
+ * for: this processor runs before each redelivery and waits that long.
+ */
+public class TelegramErrors implements Processor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TelegramErrors.class);
+    private static final Pattern STATUS = Pattern.compile("responded: (\\d{3})");
+    private static final Pattern RETRY_AFTER = Pattern.compile("\"retry_after\"\\s*:\\s*(\\d+)");
+    private static final long MAX_WAIT_SECONDS = 60;
+
+    public static int status(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null) {
+                Matcher m = STATUS.matcher(t.getMessage());
+                if (m.find()) {
+                    return Integer.parseInt(m.group(1));
+                }
+            }
+        }
+        return 0;
+    }
+
+    public boolean isRateLimited(Exchange exchange) {
+        return status(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class)) == 429
+               || status(exchange.getException()) == 429;
+    }
+
+    public static long retryAfterSeconds(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null) {
+                Matcher m = RETRY_AFTER.matcher(t.getMessage());
+                if (m.find()) {
+                    return Math.min(MAX_WAIT_SECONDS, Long.parseLong(m.group(1)));
+                }
+            }
+        }
+        return 1;
+    }
+
+    /** onRedelivery: wait what Telegram asked before sending again. */
+    @Override
+    public void process(Exchange exchange) throws InterruptedException {
+        Throwable e = exchange.getException() != null ? exchange.getException()
+                : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        long seconds = retryAfterSeconds(e);
+        LOG.warn("Telegram asked to slow down (HTTP 429): resending in {} s", seconds);
+        Thread.sleep(seconds * 1000);
+    }
+
+    /** A one-line, secret-free description for the log and the audit trail. */
+    public static String describe(Throwable e) {
+        int status = status(e);
+        if (status > 0) {
+            String msg = e.getMessage();
+            int at = msg.indexOf("responded: ");
+            return "Telegram answered HTTP " + status + (at >= 0 ? ": " + msg.substring(at + "responded: ".length() + 3) : "");
+        }
+        return e == null ? "unknown" : e.getClass().getSimpleName();
+    }
+}

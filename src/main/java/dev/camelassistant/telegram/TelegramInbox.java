@@ -1,0 +1,271 @@
+package dev.camelassistant.telegram;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import javax.sql.DataSource;
+
+import dev.camelassistant.crypto.CredentialAuthenticationException;
+import dev.camelassistant.crypto.CredentialCipher;
+import dev.camelassistant.crypto.EncryptedPayload;
+import dev.camelassistant.logging.CorrelationId;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.component.telegram.TelegramConstants;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Exactly-once answers across restarts. camel-telegram keeps its offset in memory only, so every
+ * message is recorded in {@code telegram_inbox} (keyed by chat and message id) before it is
+ * processed: a redelivered message is skipped, and on startup messages recorded before the start
+ * but never answered are finished. The text waits there encrypted (AES-GCM, bound to the
+ * message's key) and is erased once the message is answered.
+ * <p>
+ * No reply waits on the database: the inbox uses its own pool with a short connection timeout, and
+ * while PostgreSQL is unreachable records are kept in memory and written when it is back.
+ */
+public class TelegramInbox extends ServiceSupport {
+
+    public static final String DUPLICATE = "inboxDuplicate";
+
+    private static final Logger LOG = LoggerFactory.getLogger(TelegramInbox.class);
+    private static final long RETRY_AFTER_FAILURE_MS = 2_000;
+    private static final int RECENT_KEYS = 20_000;
+
+    private final DataSource dataSource;
+    private final CredentialCipher cipher;
+    private final Instant startedAt = Instant.now();
+    private final Set<String> recent = Collections.newSetFromMap(new LinkedHashMap<>(1024, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > RECENT_KEYS;
+        }
+    });
+    private final Deque<Object[]> unsavedReceived = new ArrayDeque<>();
+    private final Deque<long[]> unsavedAnswered = new ArrayDeque<>();
+    private volatile long databaseRetryAt;
+
+    public TelegramInbox(DataSource dataSource, CredentialCipher cipher) {
+        this.dataSource = dataSource;
+        this.cipher = cipher;
+    }
+
+    /** Records the message; sets header {@value #DUPLICATE} when it was seen before. */
+    public void claim(Exchange exchange) {
+        Message in = exchange.getMessage();
+        long chatId = Long.parseLong(in.getHeader(InboundMessages.CHAT_ID, String.class));
+        long messageId = in.getHeader(InboundMessages.MESSAGE_ID, Long.class);
+        String key = chatId + ":" + messageId;
+        boolean fresh;
+        synchronized (recent) {
+            fresh = recent.add(key);
+        }
+        if (!fresh) {
+            in.setHeader(DUPLICATE, true);
+            return;
+        }
+        String text = in.getBody(String.class);
+        Object[] row = {chatId, messageId, in.getHeader(CorrelationId.HEADER, String.class),
+                        in.getHeader(InboundMessages.USER_ID, String.class), seal(key, text), Timestamp.from(Instant.now())};
+        if (databaseUsable()) {
+            try (Connection c = dataSource.getConnection();
+                 PreparedStatement ps = c.prepareStatement("INSERT INTO telegram_inbox"
+                         + " (chat_id, message_id, correlation_id, user_id, payload, received_at) VALUES (?, ?, ?, ?, ?, ?)"
+                         + " ON CONFLICT (chat_id, message_id) DO NOTHING")) {
+                bind(ps, row);
+                if (ps.executeUpdate() == 0) {
+                    in.setHeader(DUPLICATE, true);
+                }
+                return;
+            } catch (SQLException e) {
+                databaseFailed(e);
+            }
+        }
+        synchronized (unsavedReceived) {
+            unsavedReceived.addLast(row);
+        }
+    }
+
+    /** The reply has been handed to the outbound lanes: the message counts as answered. */
+    public void markAnswered(Exchange exchange) {
+        Message in = exchange.getMessage();
+        String chat = in.getHeader(InboundMessages.CHAT_ID, String.class);
+        Long messageId = in.getHeader(InboundMessages.MESSAGE_ID, Long.class);
+        if (chat == null || messageId == null) {
+            return;
+        }
+        synchronized (unsavedAnswered) {
+            unsavedAnswered.addLast(new long[] {Long.parseLong(chat), messageId});
+        }
+    }
+
+    /** Writes what waits in memory (records made while the database was away, answered marks). */
+    public void flush() {
+        if (!databaseUsable()) {
+            return;
+        }
+        List<Object[]> received;
+        List<long[]> answered;
+        synchronized (unsavedReceived) {
+            received = new ArrayList<>(unsavedReceived);
+            unsavedReceived.clear();
+        }
+        synchronized (unsavedAnswered) {
+            answered = new ArrayList<>(unsavedAnswered);
+            unsavedAnswered.clear();
+        }
+        if (received.isEmpty() && answered.isEmpty()) {
+            return;
+        }
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ins = c.prepareStatement("INSERT INTO telegram_inbox"
+                    + " (chat_id, message_id, correlation_id, user_id, payload, received_at) VALUES (?, ?, ?, ?, ?, ?)"
+                    + " ON CONFLICT (chat_id, message_id) DO NOTHING");
+                 PreparedStatement upd = c.prepareStatement("UPDATE telegram_inbox SET state = 'answered',"
+                         + " answered_at = now(), payload = NULL WHERE chat_id = ? AND message_id = ?")) {
+                for (Object[] row : received) {
+                    bind(ins, row);
+                    ins.addBatch();
+                }
+                if (!received.isEmpty()) {
+                    ins.executeBatch();
+                }
+                for (long[] k : answered) {
+                    upd.setLong(1, k[0]);
+                    upd.setLong(2, k[1]);
+                    upd.addBatch();
+                }
+                if (!answered.isEmpty()) {
+                    upd.executeBatch();
+                }
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+            if (!received.isEmpty()) {
+                LOG.info("Inbox: wrote {} message records kept in memory while the database was away", received.size());
+            }
+        } catch (SQLException e) {
+            databaseFailed(e);
+            synchronized (unsavedReceived) {
+                for (int i = received.size() - 1; i >= 0; i--) {
+                    unsavedReceived.addFirst(received.get(i));
+                }
+            }
+            synchronized (unsavedAnswered) {
+                for (int i = answered.size() - 1; i >= 0; i--) {
+                    unsavedAnswered.addFirst(answered.get(i));
+                }
+            }
+        }
+    }
+
+    /** Messages recorded before this process started and never answered (a crash or kill), oldest first. */
+    public List<Map<String, Object>> unansweredFromBeforeStart() throws SQLException {
+        List<Map<String, Object>> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT chat_id, message_id, correlation_id, user_id, payload"
+                     + " FROM telegram_inbox WHERE state = 'received' AND received_at < ? ORDER BY received_at, message_id")) {
+            ps.setTimestamp(1, Timestamp.from(startedAt));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long chatId = rs.getLong(1);
+                    long messageId = rs.getLong(2);
+                    String key = chatId + ":" + messageId;
+                    String text;
+                    try {
+                        text = open(key, rs.getString(5));
+                    } catch (CredentialAuthenticationException | IllegalArgumentException e) {
+                        LOG.warn("Inbox: message {} of chat {} cannot be read back ({}); skipped", messageId, chatId,
+                                e.getClass().getSimpleName());
+                        continue;
+                    }
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("chatId", String.valueOf(chatId));
+                    m.put("messageId", messageId);
+                    m.put("correlationId", rs.getString(3));
+                    m.put("userId", rs.getString(4));
+                    m.put("text", text);
+                    synchronized (recent) {
+                        recent.add(key);
+                    }
+                    out.add(m);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Turns one record of {@link #unansweredFromBeforeStart} back into an inbound exchange. */
+    public void restore(Exchange exchange) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = exchange.getMessage().getBody(Map.class);
+        Message in = exchange.getMessage();
+        in.setHeader(CorrelationId.HEADER, m.get("correlationId"));
+        in.setHeader(InboundMessages.CHAT_ID, m.get("chatId"));
+        in.setHeader(TelegramConstants.TELEGRAM_CHAT_ID, m.get("chatId"));
+        in.setHeader(InboundMessages.USER_ID, m.get("userId"));
+        in.setHeader(InboundMessages.MESSAGE_ID, m.get("messageId"));
+        in.setBody(m.get("text"));
+    }
+
+    public int unsavedCount() {
+        synchronized (unsavedReceived) {
+            return unsavedReceived.size();
+        }
+    }
+
+    @Override
+    protected void doStop() {
+        flush();
+    }
+
+    private boolean databaseUsable() {
+        return System.currentTimeMillis() >= databaseRetryAt;
+    }
+
+    private void databaseFailed(SQLException e) {
+        if (databaseUsable()) {
+            LOG.warn("Inbox: database unreachable ({}); records are kept in memory until it is back", e.getSQLState());
+        }
+        databaseRetryAt = System.currentTimeMillis() + RETRY_AFTER_FAILURE_MS;
+    }
+
+    private String seal(String key, String text) {
+        EncryptedPayload p = cipher.encrypt(text == null ? "" : text, "inbox:" + key);
+        return String.join("|", p.keyVersion(), p.iv(), p.tag(), p.ciphertext());
+    }
+
+    private String open(String key, String sealed) {
+        String[] parts = sealed == null ? new String[0] : sealed.split("\\|", -1);
+        if (parts.length != 4) {
+            throw new IllegalArgumentException("malformed payload");
+        }
+        return cipher.decrypt(new EncryptedPayload(parts[3], parts[1], parts[2], parts[0]), "inbox:" + key);
+    }
+
+    private static void bind(PreparedStatement ps, Object[] row) throws SQLException {
+        ps.setLong(1, (Long) row[0]);
+        ps.setLong(2, (Long) row[1]);
+        ps.setString(3, (String) row[2]);
+        ps.setString(4, (String) row[3]);
+        ps.setString(5, (String) row[4]);
+        ps.setTimestamp(6, (Timestamp) row[5]);
+    }
+}
