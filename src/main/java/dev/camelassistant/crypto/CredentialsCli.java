@@ -25,6 +25,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.ConsoleAppender;
 import dev.camelassistant.audit.AuditRecorder;
+import dev.camelassistant.audit.AuditTrail;
 import dev.camelassistant.config.Database;
 import dev.camelassistant.config.Settings;
 import dev.camelassistant.logging.LogMasker;
@@ -49,7 +50,12 @@ public final class CredentialsCli {
     public static final int EXIT_NOT_AUTHENTIC = 3;
 
     /** Where the CLI's audit entries go; replaced once the audit trail exists. */
-    static volatile Function<DataSource, AuditRecorder> auditRecorderFactory = ds -> AuditRecorder.NONE;
+    /** The CLI writes its audit entries at once (there is no writer route in a one-shot process). */
+    static volatile Function<DataSource, AuditRecorder> auditRecorderFactory = ds -> entry -> {
+        AuditTrail trail = new AuditTrail(ds, 16, 16);
+        trail.record(entry);
+        trail.flush();
+    };
 
     private static final String PREFIX = "camel-assistant: ";
     private static final String LOGBACK_STATUS_LISTENER = "logback.statusListenerClass";
