@@ -3,6 +3,7 @@ package dev.camelassistant.config;
 import java.nio.file.Path;
 import java.time.Clock;
 
+import dev.camelassistant.audit.AuditCommand;
 import dev.camelassistant.audit.AuditEvents;
 import dev.camelassistant.audit.AuditRetention;
 import dev.camelassistant.audit.AuditTrail;
@@ -55,6 +56,7 @@ public class AppConfiguration implements CamelConfiguration {
         // added after the database: Camel stops services in reverse, so the audit queue flushes first
         context.addService(auditTrail, true, true);
         registry.bind("auditTrail", auditTrail);
+        registry.bind("auditCommand", new AuditCommand(auditTrail));
         registry.bind("auditRetention", new AuditRetention(database.dataSource(), auditTrail,
                 Integer.parseInt(prop(props, "audit.retention-days", "30")),
                 Integer.parseInt(prop(props, "audit.cleanup-batch-size", "10000")), Clock.systemUTC()));

@@ -90,6 +90,30 @@ class TelegramInboundRouteTest extends BotRouteTestSupport {
         }
     }
 
+    @Test
+    void theOwnerReadsTheAuditTrailOfAMessageByItsReferenceAndOthersCannot() throws Exception {
+        long stranger = STRANGER_CHAT + 1;
+        telegram.sendText(stranger, "who are you?");
+        String correlationId = await().atMost(Duration.ofSeconds(10)).until(() -> {
+            try (var c = db.dataSource().getConnection();
+                 var rs = c.createStatement().executeQuery("SELECT correlation_id FROM audit_trail"
+                         + " WHERE action = 'message_refused' AND metadata->>'chatId' = '" + stranger + "'")) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }, java.util.Objects::nonNull);
+
+        telegram.sendText(FRIEND_CHAT, "/audit " + correlationId.substring(0, 8));
+        telegram.sendText(ADMIN_CHAT, "/audit " + correlationId.substring(0, 8));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> telegram.sentTo(ADMIN_CHAT).stream()
+                .anyMatch(m -> m.text().startsWith("Audit trail of " + correlationId)));
+        String report = telegram.sentTo(ADMIN_CHAT).stream().map(FakeTelegram.Sent::text)
+                .filter(t -> t.startsWith("Audit trail of")).findFirst().orElseThrow();
+        assertThat(report).contains("message_refused").contains("success").doesNotContain("who are you");
+        await().atMost(Duration.ofSeconds(10)).until(() -> telegram.sentTo(FRIEND_CHAT).stream()
+                .anyMatch(m -> m.text().contains("only the owner")));
+    }
+
     /** Parses one captured line. */
     static final class FakeJson {
         static JsonNode parse(String line) {
