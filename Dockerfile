@@ -1,0 +1,24 @@
+# syntax=docker/dockerfile:1
+# Build: Maven on JDK 17, one fat jar.
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY pom.xml .
+RUN mvn -B -q dependency:go-offline
+COPY src ./src
+RUN mvn -B -q -DskipTests package
+
+# Run: JRE only, non-root user, data in a volume.
+FROM eclipse-temurin:17-jre
+RUN groupadd --system bot && useradd --system --gid bot --home-dir /app --shell /usr/sbin/nologin bot \
+    && mkdir -p /app/data && chown -R bot:bot /app
+WORKDIR /app
+COPY --from=build /src/target/camel-assistant.jar /app/camel-assistant.jar
+USER bot
+ENV DATA_DIR=/app/data \
+    HTTP_PORT=8080 \
+    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
+VOLUME ["/app/data"]
+EXPOSE 8080
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["sh", "-c", "exec 3<>/dev/tcp/127.0.0.1/${HTTP_PORT} && printf 'GET /observe/health/live HTTP/1.0\\r\\n\\r\\n' >&3 && grep -q '200' <&3"]
+ENTRYPOINT ["java", "-jar", "/app/camel-assistant.jar"]
