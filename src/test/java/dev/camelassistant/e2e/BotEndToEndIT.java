@@ -1,0 +1,193 @@
+package dev.camelassistant.e2e;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.camelassistant.support.BotRouteTestSupport;
+import dev.camelassistant.support.FakeClaude;
+import dev.camelassistant.support.FakeTelegram;
+import dev.camelassistant.support.TestDatabases;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The packaged jar as its owner runs it: a separate process against the real PostgreSQL and
+ * WireMock fakes of the Telegram Bot API and the Anthropic API.
+ */
+class BotEndToEndIT {
+
+    static final long ADMIN = 1001;
+    static final long FRIEND = 2002;
+    static final String API_KEY = "sk-ant-api03-e2eTestKeyNeverPrinted_0123456789";
+    static final String ENCRYPTION_KEY = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0";
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    FakeTelegram telegram;
+    FakeClaude claude;
+    TestDatabases db;
+    Path dataDir;
+    final List<BotProcess> processes = new ArrayList<>();
+
+    @BeforeEach
+    void fakes() throws Exception {
+        telegram = new FakeTelegram();
+        claude = new FakeClaude();
+        db = TestDatabases.create();
+        dataDir = Files.createTempDirectory("camel-assistant-e2e");
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (BotProcess p : processes) {
+            p.close();
+        }
+        telegram.close();
+        claude.close();
+        db.close();
+    }
+
+    Map<String, String> env() {
+        Map<String, String> env = new HashMap<>();
+        env.put("TELEGRAM_BOT_TOKEN", FakeTelegram.TOKEN);
+        env.put("TELEGRAM_API_URL", telegram.baseUrl());
+        env.put("TELEGRAM_ADMIN_CHAT_ID", String.valueOf(ADMIN));
+        env.put("TELEGRAM_ALLOWED_CHAT_IDS", String.valueOf(FRIEND));
+        env.put("ANTHROPIC_API_KEY", API_KEY);
+        env.put("ANTHROPIC_BASE_URL", claude.baseUrl());
+        env.put("ENCRYPTION_KEY", ENCRYPTION_KEY);
+        env.put("DATABASE_URL", db.jdbcUrl());
+        env.put("DATABASE_USER", TestDatabases.user());
+        env.put("DATA_DIR", dataDir.toString());
+        env.put("HTTP_PORT", String.valueOf(BotRouteTestSupport.freePort()));
+        return env;
+    }
+
+    BotProcess start(Map<String, String> env) throws Exception {
+        BotProcess p = BotProcess.start(env);
+        processes.add(p);
+        await().atMost(Duration.ofSeconds(60)).until(() -> telegram.polls() > 0 || !p.isAlive());
+        assertThat(p.isAlive()).as("bot started; stderr: %s", p.stderr()).isTrue();
+        return p;
+    }
+
+    List<String> texts(long chat) {
+        return telegram.sentTo(chat).stream().map(FakeTelegram.Sent::text).toList();
+    }
+
+    @Test
+    void aMessageIsAnsweredAuditedAndLoggedAsJsonWithItsCorrelationIdAndNoSecret() throws Exception {
+        claude.answers("Hello from Claude", 0);
+        BotProcess bot = start(env());
+        telegram.sendText(FRIEND, "hi there");
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> texts(FRIEND).contains("Hello from Claude"));
+        String correlationId = await().atMost(Duration.ofSeconds(10)).until(() -> query(
+                "SELECT correlation_id FROM audit_trail WHERE action = 'llm_request' AND metadata->>'chatId' = '" + FRIEND + "'"),
+                java.util.Objects::nonNull);
+        assertThat(query("SELECT string_agg(action, ',' ORDER BY id) FROM audit_trail WHERE correlation_id = '"
+                         + correlationId + "'")).isEqualTo("message_received,llm_request");
+
+        Thread.sleep(300);
+        List<String> lines = bot.stdout();
+        assertThat(lines).isNotEmpty();
+        List<JsonNode> parsed = new ArrayList<>();
+        for (String line : lines) {
+            parsed.add(JSON.readTree(line));
+        }
+        assertThat(parsed).allSatisfy(n -> assertThat(n.isObject()).isTrue());
+        assertThat(parsed).filteredOn(n -> n.path("message").asText().startsWith("llm_response"))
+                .singleElement()
+                .satisfies(n -> {
+                    assertThat(n.path("correlationId").asText()).isEqualTo(correlationId);
+                    assertThat(n.path("inputTokens").asInt()).isEqualTo(21);
+                    assertThat(n.path("outputTokens").asInt()).isEqualTo(42);
+                });
+        String all = String.join("\n", lines) + String.join("\n", bot.stderr());
+        assertThat(all).doesNotContain(API_KEY).doesNotContain(FakeTelegram.TOKEN).doesNotContain(ENCRYPTION_KEY)
+                .doesNotContain("hi there").doesNotContain("Hello from Claude");
+    }
+
+    @Test
+    void killNineMidAnswerThenRestartGivesExactlyOneAnswer() throws Exception {
+        claude.answers("the one answer", 4000);
+        Map<String, String> env = env();
+        BotProcess first = start(env);
+        telegram.sendText(FRIEND, "a slow question");
+        await().atMost(Duration.ofSeconds(20)).until(() -> claude.server().getAllServeEvents().stream()
+                .anyMatch(e -> e.getRequest().getUrl().equals("/v1/messages")));
+        first.kill9();
+        assertThat(texts(FRIEND)).isEmpty();
+
+        claude.answers("the one answer", 0);
+        start(env);
+        await().atMost(Duration.ofSeconds(30)).until(() -> texts(FRIEND).contains("the one answer"));
+        Thread.sleep(2000);
+        assertThat(texts(FRIEND)).containsExactly("the one answer");
+    }
+
+    @Test
+    void sigtermLetsTheAnswerInFlightFinish() throws Exception {
+        claude.answers("finished before exit", 2000);
+        BotProcess bot = start(env());
+        telegram.sendText(FRIEND, "question before shutdown");
+        await().atMost(Duration.ofSeconds(20)).until(() -> claude.server().getAllServeEvents().stream()
+                .anyMatch(e -> e.getRequest().getUrl().equals("/v1/messages")));
+        bot.terminate(Duration.ofSeconds(40));
+        assertThat(texts(FRIEND)).containsExactly("finished before exit");
+    }
+
+    @Test
+    void startsOnTheEmbeddedDatabaseFromAnEmptyDataDir() throws Exception {
+        Map<String, String> env = env();
+        env.remove("DATABASE_URL");
+        env.remove("DATABASE_USER");
+        env.remove("ENCRYPTION_KEY");
+        BotProcess bot = start(env);
+        telegram.sendText(FRIEND, "/start");
+        await().atMost(Duration.ofSeconds(20)).until(() -> texts(FRIEND).stream().anyMatch(t -> t.startsWith("Hello")));
+        assertThat(dataDir.resolve("postgres")).isDirectory();
+        assertThat(dataDir.resolve("encryption.key")).isRegularFile();
+        assertThat(String.join("\n", bot.stdout())).contains("embedded PostgreSQL").contains("ENCRYPTION_KEY");
+        assertThat(bot.terminate(Duration.ofSeconds(40))).isIn(0, 143);
+    }
+
+    @Test
+    void claudeOverloadTellsTheUserAndAlertsTheOwnerOnceThenSaysItIsBack() throws Exception {
+        claude.fails(529, "overloaded_error", null);
+        start(env());
+        telegram.sendText(FRIEND, "first");
+        telegram.sendText(FRIEND, "second");
+        await().atMost(Duration.ofSeconds(20)).until(() -> texts(FRIEND).size() == 2);
+        assertThat(texts(FRIEND)).allSatisfy(t -> assertThat(t).startsWith(
+                "Claude is temporarily unavailable. I'll keep trying and let you know when it's back."));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !texts(ADMIN).isEmpty());
+        Thread.sleep(1000);
+        assertThat(texts(ADMIN)).hasSize(1).allSatisfy(t -> assertThat(t).contains("Claude"));
+
+        claude.reset();
+        claude.answers("all good", 0);
+        telegram.sendText(FRIEND, "third");
+        await().atMost(Duration.ofSeconds(20)).until(() -> texts(FRIEND).contains("all good"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> texts(ADMIN).size() == 2);
+        assertThat(texts(ADMIN).get(1)).containsIgnoringCase("back");
+    }
+
+    String query(String sql) throws Exception {
+        try (Connection c = db.dataSource().getConnection(); ResultSet rs = c.createStatement().executeQuery(sql)) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+}
