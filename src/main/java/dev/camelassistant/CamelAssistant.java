@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.camelassistant.config.AppConfiguration;
+import dev.camelassistant.config.DatabaseStartup;
 import dev.camelassistant.config.RouteFiles;
 import dev.camelassistant.config.Settings;
 import dev.camelassistant.crypto.CredentialsCli;
@@ -48,6 +49,7 @@ public final class CamelAssistant {
             return EXIT_USAGE;
         }
         registerSecrets(env);
+        DatabaseStartup.begin(env);
         Settings.Role role = Settings.Role.parse(env.get("APP_ROLE"));
         Main main = new Main();
         main.configure().addConfiguration(AppConfiguration.class);

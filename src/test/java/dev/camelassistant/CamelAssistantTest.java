@@ -32,6 +32,20 @@ class CamelAssistantTest {
     }
 
     @Test
+    void anUnreachableDatabaseStopsStartupWithOneLine() throws Exception {
+        JavaProcess.Result r = JavaProcess.run(Map.of(
+                "TELEGRAM_BOT_TOKEN", "123456789:AAEfakeTokenForTestsOnly_abcdefghijklm",
+                "TELEGRAM_ADMIN_CHAT_ID", "1001",
+                "ANTHROPIC_API_KEY", "sk-ant-api03-unused",
+                "DATABASE_URL", "jdbc:postgresql://127.0.0.1:1/nowhere",
+                "DATABASE_PASSWORD", "hunter2-secret-password",
+                "LOG_FORMAT", "text"), null);
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.stderr()).contains("camel-assistant: configuration error: DATABASE_URL: cannot open PostgreSQL at 127.0.0.1:1/nowhere")
+                .doesNotContain("hunter2").doesNotContain("\tat ");
+    }
+
+    @Test
     void helpAndUnknownCommands() throws Exception {
         JavaProcess.Result help = JavaProcess.run(Map.of(), null, "--help");
         assertThat(help.exitCode()).isZero();

@@ -43,10 +43,13 @@ public class AppConfiguration implements CamelConfiguration {
         var registry = context.getRegistry();
 
         Path dataDir = Path.of(prop(props, "app.data-dir", "./data"));
-        Database database = Database.open(prop(props, "database.url", ""), prop(props, "database.user", "postgres"),
-                prop(props, "database.password", ""), dataDir, Integer.parseInt(prop(props, "database.pool-size", "8")));
+        Database database = DatabaseStartup.take();
+        if (database == null) {
+            database = Database.open(prop(props, "database.url", ""), prop(props, "database.user", "postgres"),
+                    prop(props, "database.password", ""), dataDir, Integer.parseInt(prop(props, "database.pool-size", "8")));
+            database.migrate();
+        }
         context.addService(new DatabaseService(database), true, true);
-        database.migrate();
         registry.bind("database", database);
         registry.bind("dataSource", database.dataSource());
 

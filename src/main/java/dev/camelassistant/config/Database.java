@@ -52,6 +52,9 @@ public final class Database implements AutoCloseable {
         c.setMinimumIdle(1);
         c.setConnectionTimeout(Math.max(250, connectionTimeoutMs));
         c.setValidationTimeout(250);
+        // a commit here need not wait for the WAL flush: the row survives a crash of the bot (the case
+        // it guards against); only a crash of PostgreSQL itself in the next few ms could lose it
+        c.setConnectionInitSql("SET synchronous_commit = off");
         HikariDataSource ds = new HikariDataSource(c);
         extraPools.add(ds);
         return ds;

@@ -22,7 +22,7 @@ public final class FakeClaude implements AutoCloseable {
     private final WireMockServer server;
 
     public FakeClaude() {
-        server = new WireMockServer(wireMockConfig().dynamicPort().containerThreads(64));
+        server = new WireMockServer(wireMockConfig().dynamicPort().containerThreads(64).extensions(new Echo()));
         server.start();
         modelKnown();
     }
@@ -51,6 +51,37 @@ public final class FakeClaude implements AutoCloseable {
     public void answersWhen(String fragment, String text, int delayMs) {
         server.stubFor(messages().withRequestBody(containing(fragment)).atPriority(1)
                 .willReturn(ok(text, "end_turn", delayMs)));
+    }
+
+    /** Every request is answered with "echo: " + the user's text, after the given delay. */
+    public void echoes(int delayMs) {
+        server.stubFor(messages().willReturn(aResponse().withFixedDelay(delayMs).withTransformers("fake-claude-echo")));
+    }
+
+    private static final class Echo implements com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2 {
+        @Override
+        public com.github.tomakehurst.wiremock.http.ResponseDefinition transform(
+                com.github.tomakehurst.wiremock.stubbing.ServeEvent event) {
+            String text;
+            try {
+                text = JSON.readTree(event.getRequest().getBodyAsString()).path("messages").get(0).path("content").asText();
+            } catch (Exception e) {
+                text = "?";
+            }
+            var def = ok("echo: " + text, "end_turn", 0).build();
+            return com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder.like(def)
+                    .withFixedDelay(event.getResponseDefinition().getFixedDelayMilliseconds()).build();
+        }
+
+        @Override
+        public boolean applyGlobally() {
+            return false;
+        }
+
+        @Override
+        public String getName() {
+            return "fake-claude-echo";
+        }
     }
 
     public void answersCut(String text) {

@@ -41,6 +41,10 @@ public final class FakeTelegram implements AutoCloseable {
     private final AtomicLong nextUpdateId = new AtomicLong(1000);
     private final AtomicLong nextMessageId = new AtomicLong(1);
     private final AtomicLong polls = new AtomicLong();
+    /** update id → System.nanoTime() when getUpdates first handed it out (for latency benchmarks). */
+    private final java.util.concurrent.ConcurrentHashMap<Long, Long> handedOutAt = new java.util.concurrent.ConcurrentHashMap<>();
+    /** chat id → System.nanoTime() of each sendMessage received, in order. */
+    private final java.util.concurrent.ConcurrentHashMap<Long, java.util.List<Long>> receivedAt = new java.util.concurrent.ConcurrentHashMap<>();
 
     public FakeTelegram() {
         server = new WireMockServer(wireMockConfig().dynamicPort().containerThreads(64)
@@ -124,6 +128,27 @@ public final class FakeTelegram implements AutoCloseable {
         return server.findAll(anyRequestedFor(urlPathMatching("/bot[^/]+/" + method)));
     }
 
+    /** When getUpdates first handed out this update (System.nanoTime()), or null. */
+    public Long handedOutAt(long updateId) {
+        return handedOutAt.get(updateId);
+    }
+
+    /** System.nanoTime() of each sendMessage to this chat, in arrival order. */
+    public java.util.List<Long> receivedAt(long chatId) {
+        java.util.List<Long> l = receivedAt.get(chatId);
+        if (l == null) {
+            return java.util.List.of();
+        }
+        synchronized (l) {
+            return new ArrayList<>(l);
+        }
+    }
+
+    /** Number of sendMessage calls so far (cheaper than {@link #sentMessages()}). */
+    public int sentCount() {
+        return receivedAt.values().stream().mapToInt(java.util.List::size).sum();
+    }
+
     public record Sent(long chatId, String text, String parseMode) {
     }
 
@@ -185,7 +210,11 @@ public final class FakeTelegram implements AutoCloseable {
                         Thread.currentThread().interrupt();
                     }
                 }
-                pending.stream().limit(limit).forEach(result::add);
+                long now = System.nanoTime();
+                pending.stream().limit(limit).forEach(u -> {
+                    result.add(u);
+                    handedOutAt.putIfAbsent(u.get("update_id").asLong(), now);
+                });
             }
             ObjectNode answer = JSON.createObjectNode();
             answer.put("ok", true);
@@ -201,6 +230,8 @@ public final class FakeTelegram implements AutoCloseable {
                     return new ResponseDefinition(400,
                             "{\"ok\":false,\"error_code\":400,\"description\":\"Bad Request: message text is empty\"}");
                 }
+                receivedAt.computeIfAbsent(req.path("chat_id").asLong(),
+                        k -> java.util.Collections.synchronizedList(new ArrayList<>())).add(System.nanoTime());
                 ObjectNode result = JSON.createObjectNode();
                 result.put("message_id", nextMessageId.getAndIncrement());
                 result.set("chat", chat(req.path("chat_id").asLong(), "private"));

@@ -1,0 +1,251 @@
+package dev.camelassistant.e2e;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.camelassistant.support.BotRouteTestSupport;
+import dev.camelassistant.support.FakeClaude;
+import dev.camelassistant.support.FakeTelegram;
+import dev.camelassistant.support.TestDatabases;
+
+/**
+ * Benchmarks of the packaged bot (target/camel-assistant.jar as a process) against loopback fakes.
+ * Each figure is printed on one line starting with "bench:". Run with bench/run.sh.
+ */
+public final class BotBenchmark {
+
+    static final long FIRST_CHAT = 100_000;
+    static final int CHATS = 40;
+
+    public static void main(String[] args) throws Exception {
+        String which = args.length > 0 ? args[0] : "all";
+        if (which.equals("all") || which.equals("startup")) {
+            startup();
+        }
+        if (which.equals("all") || which.equals("load")) {
+            load();
+        }
+        System.exit(0);
+    }
+
+    static Map<String, String> env(FakeTelegram telegram, FakeClaude claude, TestDatabases db, Path dataDir) {
+        Map<String, String> env = new HashMap<>();
+        env.put("TELEGRAM_BOT_TOKEN", FakeTelegram.TOKEN);
+        env.put("TELEGRAM_API_URL", telegram.baseUrl());
+        env.put("TELEGRAM_ADMIN_CHAT_ID", "1001");
+        List<String> chats = new ArrayList<>();
+        for (int i = 0; i < CHATS; i++) {
+            chats.add(String.valueOf(FIRST_CHAT + i));
+        }
+        env.put("TELEGRAM_ALLOWED_CHAT_IDS", String.join(",", chats));
+        env.put("ANTHROPIC_API_KEY", "sk-ant-api03-benchmarkKey_0123456789");
+        env.put("ANTHROPIC_BASE_URL", claude.baseUrl());
+        env.put("ENCRYPTION_KEY", "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0");
+        if (db != null) {
+            env.put("DATABASE_URL", db.jdbcUrl());
+            env.put("DATABASE_USER", TestDatabases.user());
+        }
+        env.put("DATA_DIR", dataDir.toString());
+        env.put("HTTP_PORT", String.valueOf(BotRouteTestSupport.freePort()));
+        // the load figures measure the bot, not Telegram's own limits
+        env.put("TELEGRAM_MAX_MESSAGES_PER_SECOND", "0");
+        env.put("TELEGRAM_CHAT_INTERVAL_MS", "0");
+        return env;
+    }
+
+    /** Milliseconds from process start to the first getUpdates. */
+    static double timeToFirstPoll(Map<String, String> env, FakeTelegram telegram) throws Exception {
+        long t0 = System.nanoTime();
+        try (BotProcess p = BotProcess.start(env)) {
+            while (telegram.polls() == 0) {
+                if (!p.isAlive()) {
+                    throw new IllegalStateException("bot exited: " + p.stderr());
+                }
+                Thread.sleep(2);
+                if (System.nanoTime() - t0 > 120_000_000_000L) {
+                    throw new IllegalStateException("no poll within 120 s");
+                }
+            }
+            double ms = (System.nanoTime() - t0) / 1e6;
+            p.terminate(Duration.ofSeconds(60));
+            return ms;
+        }
+    }
+
+    static void startup() throws Exception {
+        int runs = 5;
+        try (FakeClaude claude = new FakeClaude(); TestDatabases db = TestDatabases.create()) {
+            List<Double> external = new ArrayList<>();
+            for (int i = 0; i < runs; i++) {
+                try (FakeTelegram telegram = new FakeTelegram()) {
+                    external.add(timeToFirstPoll(env(telegram, claude, db, Files.createTempDirectory("bench")), telegram));
+                }
+            }
+            System.out.printf("bench: startup to first getUpdates, external PostgreSQL: median %.0f ms (runs %s)%n",
+                    median(external), fmt(external));
+            List<Double> first = new ArrayList<>();
+            List<Double> second = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                Path dir = Files.createTempDirectory("bench-embedded");
+                try (FakeTelegram telegram = new FakeTelegram()) {
+                    first.add(timeToFirstPoll(env(telegram, claude, null, dir), telegram));
+                }
+                try (FakeTelegram telegram = new FakeTelegram()) {
+                    second.add(timeToFirstPoll(env(telegram, claude, null, dir), telegram));
+                }
+            }
+            System.out.printf("bench: startup to first getUpdates, embedded PostgreSQL: first start median %.0f ms %s,"
+                              + " second start median %.0f ms %s%n", median(first), fmt(first), median(second), fmt(second));
+        }
+    }
+
+    static void load() throws Exception {
+        try (FakeTelegram telegram = new FakeTelegram(); FakeClaude claude = new FakeClaude();
+             TestDatabases db = TestDatabases.create();
+             BotProcess bot = BotProcess.start(envWithPort(telegram, claude, db))) {
+            while (telegram.polls() == 0) {
+                Thread.sleep(10);
+            }
+            // concurrency: 8 chats at once against a Claude answering in 2 s
+            claude.echoes(2000);
+            warmUp(telegram, 8);
+            int sentBefore = telegram.sentCount();
+            List<Long> ids = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                ids.add(telegram.sendText(FIRST_CHAT + i, "concurrent " + i));
+            }
+            awaitSent(telegram, sentBefore + 8, 60);
+            long start = ids.stream().map(telegram::handedOutAt).min(Long::compare).orElseThrow();
+            long end = 0;
+            for (int i = 0; i < 8; i++) {
+                List<Long> r = telegram.receivedAt(FIRST_CHAT + i);
+                end = Math.max(end, r.get(r.size() - 1));
+            }
+            double wallMs = (end - start) / 1e6;
+            System.out.printf("bench: concurrency 8 chats x Claude 2000 ms: wall %.0f ms, ratio %.3f (goal <= 1.2)%n",
+                    wallMs, wallMs / 2000);
+
+            // overhead: one message at a time, zero-latency Claude
+            claude.echoes(0);
+            warmUp(telegram, 200);
+            List<Double> latencies = new ArrayList<>();
+            long chat = FIRST_CHAT + 39;
+            for (int i = 0; i < 500; i++) {
+                int before = telegram.receivedAt(chat).size();
+                long id = telegram.sendText(chat, "seq " + i);
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                while (telegram.receivedAt(chat).size() == before && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                }
+                List<Long> r = telegram.receivedAt(chat);
+                latencies.add((r.get(r.size() - 1) - telegram.handedOutAt(id)) / 1e6);
+            }
+            Collections.sort(latencies);
+            System.out.printf("bench: bot overhead per message (update handed out -> sendMessage received), zero-latency"
+                              + " fakes, 500 sequential messages: median %.2f ms, p99 %.2f ms (goal: median <= 3 ms)%n",
+                    pct(latencies, 50), pct(latencies, 99));
+
+            // throughput: 2,000 messages in 40 chats at once, every reply checked
+            int before = telegram.sentCount();
+            Map<Long, Integer> firstIndex = new HashMap<>();
+            List<Long> updateIds = new ArrayList<>();
+            for (int c = 0; c < CHATS; c++) {
+                firstIndex.put(FIRST_CHAT + c, telegram.receivedAt(FIRST_CHAT + c).size());
+            }
+            for (int i = 0; i < 50; i++) {
+                for (int c = 0; c < CHATS; c++) {
+                    updateIds.add(telegram.sendText(FIRST_CHAT + c, "m-" + (FIRST_CHAT + c) + "-" + i));
+                }
+            }
+            awaitSent(telegram, before + 2000, 120);
+            long t0 = updateIds.stream().map(telegram::handedOutAt).min(Long::compare).orElseThrow();
+            long t1 = 0;
+            int intact = 0;
+            List<FakeTelegram.Sent> sent = telegram.sentMessages();
+            for (int c = 0; c < CHATS; c++) {
+                long chatId = FIRST_CHAT + c;
+                List<Long> r = telegram.receivedAt(chatId);
+                t1 = Math.max(t1, r.get(r.size() - 1));
+                List<String> texts = sent.stream().filter(s -> s.chatId() == chatId).map(FakeTelegram.Sent::text).toList();
+                List<String> last = texts.subList(firstIndex.get(chatId), texts.size());
+                for (int i = 0; i < last.size() && i < 50; i++) {
+                    if (last.get(i).equals("echo: m-" + chatId + "-" + i)) {
+                        intact++;
+                    }
+                }
+            }
+            double seconds = (t1 - t0) / 1e9;
+            System.out.printf("bench: throughput 2000 messages in 40 chats: %.0f messages/s (%.2f s), %d/2000 replies"
+                              + " intact and in order (goal >= 250/s)%n", 2000 / seconds, seconds, intact);
+            if (System.getenv("BENCH_ROUTE_STATS") != null) {
+                var http = java.net.http.HttpClient.newHttpClient();
+                var resp = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                        "http://localhost:" + port + "/q/dev/route")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                System.out.println(resp.body());
+            }
+            System.out.printf("bench: resident memory after the load: %d MB (goal <= 200 MB; heap -Xmx256m)%n",
+                    rssMb(bot.pid()));
+            bot.terminate(Duration.ofSeconds(60));
+        }
+    }
+
+    static int port;
+
+    static Map<String, String> envWithPort(FakeTelegram telegram, FakeClaude claude, TestDatabases db) throws Exception {
+        Map<String, String> env = env(telegram, claude, db, Files.createTempDirectory("bench"));
+        port = Integer.parseInt(env.get("HTTP_PORT"));
+        return env;
+    }
+
+    static void warmUp(FakeTelegram telegram, int n) throws Exception {
+        int before = telegram.sentCount();
+        for (int i = 0; i < n; i++) {
+            telegram.sendText(FIRST_CHAT + (i % CHATS), "warm-up " + i);
+        }
+        awaitSent(telegram, before + n, 60);
+        Thread.sleep(200);
+    }
+
+    static void awaitSent(FakeTelegram telegram, int count, int seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        while (telegram.sentCount() < count) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("only " + telegram.sentCount() + " of " + count + " replies");
+            }
+            Thread.sleep(1);
+        }
+    }
+
+    static long rssMb(long pid) throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+            }
+        }
+        return -1;
+    }
+
+    static double median(List<Double> v) {
+        List<Double> s = new ArrayList<>(v);
+        Collections.sort(s);
+        return pct(s, 50);
+    }
+
+    static double pct(List<Double> sorted, int p) {
+        int i = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
+    }
+
+    static String fmt(List<Double> v) {
+        return v.stream().map(d -> String.format("%.0f", d)).toList().toString();
+    }
+
+    private BotBenchmark() {
+    }
+}
