@@ -7,7 +7,6 @@ import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -119,18 +118,6 @@ public final class HealthProber extends ServiceSupport {
         return h;
     }
 
-    /** The cached results without probing, by service. */
-    public Map<String, ServiceHealth> cached() {
-        Map<String, ServiceHealth> out = new LinkedHashMap<>();
-        for (ServiceProbe p : probes) {
-            ServiceHealth h = latest.get(p.service());
-            if (h != null) {
-                out.put(p.service(), h);
-            }
-        }
-        return out;
-    }
-
     private CompletableFuture<ServiceHealth> attempt(ServiceProbe probe, ExecutorService pool) {
         if (!probe.configured()) {
             return CompletableFuture.completedFuture(ServiceHealth.notConfigured(probe.service()));
@@ -177,26 +164,41 @@ public final class HealthProber extends ServiceSupport {
         return false;
     }
 
-    /** The innermost message of a failure (e.g. "Connection refused"), masked, on one line, bounded. */
+    /**
+     * A short text for a failure: "unknown host x", the refused connection, or else the innermost
+     * message (e.g. "Connection refused" rather than the pool's wrapper), masked, on one line, bounded.
+     */
     static String describe(Throwable e) {
         if (e == null) {
             return "unknown error";
         }
-        String message = null;
-        Throwable root = e;
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            root = t;
+        List<Throwable> chain = new ArrayList<>();
+        for (Throwable t = e; t != null && !chain.contains(t) && chain.size() < 20; t = t.getCause()) {
+            chain.add(t);
+            // a client that tried several addresses keeps each attempt as a suppressed exception
+            for (Throwable s : t.getSuppressed()) {
+                for (Throwable c = s; c != null && !chain.contains(c) && chain.size() < 20; c = c.getCause()) {
+                    chain.add(c);
+                }
+            }
+        }
+        for (Throwable t : chain) {
             if (t instanceof java.net.UnknownHostException || t instanceof java.nio.channels.UnresolvedAddressException) {
                 return clean("unknown host" + (t.getMessage() == null ? "" : " " + t.getMessage()));
             }
+        }
+        for (Throwable t : chain) {
+            if (t instanceof java.net.ConnectException) {
+                return clean(t.getMessage() == null || t.getMessage().isBlank() ? "connection refused" : t.getMessage());
+            }
+        }
+        String message = null;
+        for (Throwable t : chain) {
             if (t.getMessage() != null && !t.getMessage().isBlank()) {
                 message = t.getMessage();
             }
         }
-        if (message == null) {
-            message = root instanceof java.net.ConnectException ? "connection refused" : root.getClass().getSimpleName();
-        }
-        return clean(message);
+        return clean(message == null ? chain.get(chain.size() - 1).getClass().getSimpleName() : message);
     }
 
     static String clean(String text) {

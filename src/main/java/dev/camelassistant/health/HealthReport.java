@@ -29,9 +29,13 @@ public final class HealthReport {
         this.prober = prober;
     }
 
-    /** The /health reply: probes every service now (in parallel, bounded by the timeouts). */
+    /**
+     * The /health reply, from the latest probe round (the one the console, JMX and the alerts saw,
+     * at most about one interval old). It probes, in parallel, only when there is no recent round:
+     * the command runs on the Telegram poll thread, which must not wait on a hanging service.
+     */
     public String report() {
-        return format(prober.probeAll());
+        return format(prober.current());
     }
 
     public String format(List<ServiceHealth> results) {

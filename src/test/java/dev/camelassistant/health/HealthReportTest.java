@@ -46,7 +46,7 @@ class HealthReportTest {
     }
 
     @Test
-    void describeSetsTheRoutingHeadersAndTheAlertText() {
+    void describeSetsTheRoutingHeadersAndTheAlertText() throws Exception {
         CamelContext context = new DefaultCamelContext();
         Exchange down = new DefaultExchange(context);
         down.getMessage().setBody(new ServiceHealth("qdrant", ServiceHealth.State.DOWN, "down", 3, "not ready (HTTP 503)",

@@ -71,6 +71,8 @@ public abstract class BotRouteTestSupport extends CamelMainTestSupport {
 
     @AfterAll
     void closeFakes() {
+        // the per-class context manager of camel-test 4.17 never stops the context itself
+        context.stop();
         telegram.close();
         db.close();
     }
