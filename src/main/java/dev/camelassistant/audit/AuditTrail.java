@@ -45,6 +45,9 @@ public class AuditTrail extends ServiceSupport implements AuditRecorder {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern NAMED_PARAM = Pattern.compile(":#(\\w+)");
     private static final int MAX_ERROR_LENGTH = 500;
+    private static final int QUERY_TIMEOUT_SECONDS = 2;
+    private static final List<String> PARAM_NAMES = paramNames(insertSql());
+    private static final String JDBC_INSERT = NAMED_PARAM.matcher(insertSql()).replaceAll("?");
 
     private final DataSource dataSource;
     private final int capacity;
@@ -62,11 +65,21 @@ public class AuditTrail extends ServiceSupport implements AuditRecorder {
 
     @Override
     public void record(AuditEntry entry) {
+        append(entry, true);
+    }
+
+    /** @param trim false only for the overflow report, which must not push out yet another entry */
+    private void append(AuditEntry entry, boolean trim) {
+        if (entry == null) {
+            return;
+        }
         try {
             AuditEntry safe = entry.errorMessage() == null ? entry : withError(entry, cleanError(entry.errorMessage()));
             synchronized (this) {
                 queue.addLast(safe);
-                trimToCapacity();
+                if (trim) {
+                    trimToCapacity();
+                }
             }
         } catch (RuntimeException e) {
             LOG.warn("Audit entry {} not recorded: {}", entry.action(), e.getClass().getSimpleName());
@@ -117,13 +130,21 @@ public class AuditTrail extends ServiceSupport implements AuditRecorder {
         }
         if (lost > 0) {
             LOG.warn("Audit queue overflowed while the database was unreachable: {} oldest entries dropped", lost);
-            record(new AuditEntry(null, null, "audit_overflow", "audit", null, Map.of("dropped", lost),
-                    AuditEntry.Status.ERROR, "audit queue full: oldest entries dropped", null));
+            append(new AuditEntry(null, null, "audit_overflow", "audit", null, Map.of("dropped", lost),
+                    AuditEntry.Status.ERROR, "audit queue full: oldest entries dropped", null), false);
         }
     }
 
-    /** The database refused the batch: it goes back to the head of the queue, in order. */
+    /**
+     * The database refused the batch: it goes back to the head of the queue, in order. When it refused
+     * the data itself (SQLState class 22 or 23: no retry can succeed), the batch is written row by row
+     * instead and only the rows refused are dropped, counted and logged, so one bad entry cannot hold
+     * up the trail.
+     */
     public void returnBatch(Exception cause) {
+        if (isDataError(cause) && writeRowByRow()) {
+            return;
+        }
         boolean first;
         synchronized (this) {
             for (int i = inFlight.size() - 1; i >= 0; i--) {
@@ -151,6 +172,8 @@ public class AuditTrail extends ServiceSupport implements AuditRecorder {
                      + " FROM audit_trail WHERE correlation_id LIKE ? ORDER BY created_at, id LIMIT 200";
         List<AuditEntry> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            // the owner's /audit runs on the Telegram poll thread: a locked or slow table must not hold every chat
+            ps.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
             ps.setString(1, id.toLowerCase(java.util.Locale.ROOT) + "%");
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -178,19 +201,9 @@ public class AuditTrail extends ServiceSupport implements AuditRecorder {
         if (rest.isEmpty()) {
             return 0;
         }
-        String sql = insertSql();
-        List<String> names = new ArrayList<>();
-        Matcher m = NAMED_PARAM.matcher(sql);
-        while (m.find()) {
-            names.add(m.group(1));
-        }
-        String jdbcSql = NAMED_PARAM.matcher(sql).replaceAll("?");
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(jdbcSql)) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(JDBC_INSERT)) {
             for (AuditEntry e : rest) {
-                Map<String, Object> row = toRow(e);
-                for (int i = 0; i < names.size(); i++) {
-                    ps.setObject(i + 1, row.get(names.get(i)));
-                }
+                bind(ps, e);
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -202,9 +215,84 @@ public class AuditTrail extends ServiceSupport implements AuditRecorder {
         }
     }
 
+    /**
+     * Camel stops this bean twice: with the audit-writer route (a bean processor stops the beans it
+     * calls) and then as a context service, after every route. Entries recorded in between must be
+     * written too, so every stop flushes, even when already stopped.
+     */
     @Override
-    protected void doStop() {
+    public void stop() {
+        super.stop();
         flush();
+    }
+
+    /** The in-flight batch, one row per transaction; false (batch untouched) when the database is unreachable. */
+    private boolean writeRowByRow() {
+        List<AuditEntry> batch;
+        synchronized (this) {
+            batch = new ArrayList<>(inFlight);
+        }
+        int written = 0;
+        int rejected = 0;
+        String lastError = null;
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(JDBC_INSERT)) {
+            c.setAutoCommit(true);
+            for (AuditEntry e : batch) {
+                try {
+                    bind(ps, e);
+                    ps.executeUpdate();
+                } catch (SQLException ex) {
+                    if (!isDataError(ex)) {
+                        throw ex;
+                    }
+                    rejected++;
+                    lastError = ex.getSQLState();
+                }
+                written++;
+            }
+        } catch (SQLException e) {
+            synchronized (this) {
+                // what was written (or refused) is done; the rest goes back with the usual path
+                inFlight.subList(0, Math.min(written, inFlight.size())).clear();
+            }
+            return false;
+        }
+        if (rejected > 0) {
+            LOG.warn("Audit trail: the database refused {} of {} entries of a batch (SQLState {}); they are dropped",
+                    rejected, batch.size(), lastError);
+        }
+        confirmBatch();
+        if (rejected > 0) {
+            record(new AuditEntry(null, null, "audit_rejected", "audit", null, Map.of("rejected", rejected),
+                    AuditEntry.Status.ERROR, "database refused entries (SQLState " + lastError + ")", null));
+        }
+        return true;
+    }
+
+    /** SQLState class 22 (data exception) or 23 (integrity constraint) anywhere in the cause chain. */
+    static boolean isDataError(Throwable t) {
+        for (int depth = 0; t != null && depth < 10; depth++) {
+            if (t instanceof SQLException sql) {
+                for (SQLException s = sql; s != null; s = s.getNextException()) {
+                    String state = s.getSQLState();
+                    if (state != null && (state.startsWith("22") || state.startsWith("23"))) {
+                        return true;
+                    }
+                    if (s.getNextException() == s) {
+                        break;
+                    }
+                }
+            }
+            t = t.getCause() == t ? null : t.getCause();
+        }
+        return false;
+    }
+
+    private static void bind(PreparedStatement ps, AuditEntry e) throws SQLException {
+        Map<String, Object> row = toRow(e);
+        for (int i = 0; i < PARAM_NAMES.size(); i++) {
+            ps.setObject(i + 1, row.get(PARAM_NAMES.get(i)));
+        }
     }
 
     static String insertSql() {
@@ -215,22 +303,60 @@ public class AuditTrail extends ServiceSupport implements AuditRecorder {
         }
     }
 
+    private static List<String> paramNames(String sql) {
+        List<String> names = new ArrayList<>();
+        Matcher m = NAMED_PARAM.matcher(sql);
+        while (m.find()) {
+            names.add(m.group(1));
+        }
+        return List.copyOf(names);
+    }
+
+    /** One row as the insert expects it, cut to the columns' sizes and without NUL (which PostgreSQL refuses). */
     static Map<String, Object> toRow(AuditEntry e) {
         Map<String, Object> row = new LinkedHashMap<>();
-        row.put("correlationId", e.correlationId());
-        row.put("userId", e.userId());
-        row.put("action", e.action());
-        row.put("source", e.source());
-        row.put("model", e.model());
-        row.put("metadata", toJson(e.metadata()));
+        row.put("correlationId", column(e.correlationId(), 64));
+        row.put("userId", column(e.userId(), 64));
+        row.put("action", e.action() == null ? "unknown" : column(e.action(), 64));
+        row.put("source", column(e.source(), 32));
+        row.put("model", column(e.model(), 128));
+        row.put("metadata", toJson(withoutNul(e.metadata())));
         row.put("status", e.status().dbValue());
-        row.put("errorMessage", e.errorMessage());
+        row.put("errorMessage", column(e.errorMessage(), Integer.MAX_VALUE));
         row.put("createdAt", Timestamp.from(e.createdAt()));
         return row;
     }
 
+    private static String column(String value, int maxLength) {
+        if (value == null) {
+            return null;
+        }
+        String v = value.indexOf('\0') >= 0 ? value.replace("\0", "") : value;
+        return v.length() > maxLength ? v.substring(0, maxLength) : v;
+    }
+
+    private static Object withoutNul(Object value) {
+        if (value instanceof String s) {
+            return column(s, Integer.MAX_VALUE);
+        }
+        if (value instanceof Map<?, ?> map) {
+            Map<Object, Object> out = new LinkedHashMap<>();
+            map.forEach((k, v) -> out.put(withoutNul(k), withoutNul(v)));
+            return out;
+        }
+        if (value instanceof java.util.Collection<?> list) {
+            return list.stream().map(AuditTrail::withoutNul).toList();
+        }
+        return value;
+    }
+
+    /**
+     * Drops the oldest waiting entries beyond the capacity. A batch in flight is not waiting: if it
+     * fails it comes back to the head of the queue and is then the oldest, so memory holds at most
+     * capacity + batch size entries.
+     */
     private void trimToCapacity() {
-        while (queue.size() + inFlight.size() > capacity && !queue.isEmpty()) {
+        while (queue.size() > capacity) {
             queue.pollFirst();
             dropped++;
         }
@@ -247,7 +373,7 @@ public class AuditTrail extends ServiceSupport implements AuditRecorder {
         return one.length() > MAX_ERROR_LENGTH ? one.substring(0, MAX_ERROR_LENGTH) + "…" : one;
     }
 
-    private static String toJson(Map<String, Object> metadata) {
+    private static String toJson(Object metadata) {
         try {
             return JSON.writeValueAsString(metadata);
         } catch (JsonProcessingException e) {

@@ -1,0 +1,94 @@
+package dev.camelassistant.audit;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.Date;
+import java.util.Map;
+
+import dev.camelassistant.support.LogCapture;
+import dev.camelassistant.support.TestDatabases;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.quartz.QuartzComponent;
+import org.apache.camel.component.quartz.QuartzEndpoint;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.quartz.CronTrigger;
+import org.quartz.TriggerKey;
+
+import static dev.camelassistant.audit.AuditTestSupport.count;
+import static dev.camelassistant.audit.AuditTestSupport.props;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** routes/audit-cleanup.camel.yaml: its schedule comes from configuration, and a run purges, logs and records. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AuditCleanupRouteTest {
+
+    private TestDatabases db;
+
+    @BeforeAll
+    void createDatabase() {
+        db = TestDatabases.create();
+    }
+
+    @AfterAll
+    void dropDatabase() {
+        db.close();
+    }
+
+    @Test
+    void byDefaultTheCleanupRunsDailyAtThreeInTheMorning() throws Exception {
+        CamelContext ctx = new org.apache.camel.impl.DefaultCamelContext();
+        // application.properties as shipped, AUDIT_CLEANUP_CRON unset in the test environment
+        ctx.getPropertiesComponent().setLocation("classpath:application.properties");
+        ctx.getRegistry().bind("auditRetention", new AuditRetention(db.dataSource(), AuditRecorder.NONE, 30, 10_000,
+                Clock.systemUTC()));
+        org.apache.camel.support.PluginHelper.getRoutesLoader(ctx).loadRoutes(
+                org.apache.camel.support.ResourceHelper.resolveMandatoryResource(ctx, "classpath:routes/audit-cleanup.camel.yaml"));
+        ctx.start();
+        try {
+            assertThat(System.getenv("AUDIT_CLEANUP_CRON")).isNull();
+            QuartzEndpoint endpoint = (QuartzEndpoint) ctx.getRoute("audit-cleanup").getEndpoint();
+            assertThat(endpoint.getCron()).isEqualTo("0 0 3 * * ?");
+            CronTrigger trigger = (CronTrigger) ctx.getComponent("quartz", QuartzComponent.class).getScheduler()
+                    .getTrigger(TriggerKey.triggerKey("cleanup", "audit"));
+            Date next = trigger.getNextFireTime();
+            ZonedDateTime at = next.toInstant().atZone(trigger.getTimeZone().toZoneId());
+            assertThat(at.getHour()).isEqualTo(3);
+            assertThat(at.getMinute()).isZero();
+            assertThat(Duration.between(java.time.Instant.now(), next.toInstant())).isBetween(Duration.ZERO, Duration.ofDays(1));
+        } finally {
+            ctx.stop();
+        }
+    }
+
+    @Test
+    void aScheduledRunPurgesLogsTheCountAndRecordsAnAuditCleanupEntry() throws Exception {
+        AuditRetentionTest.fill(db.dataSource(), 1_000); // 501 expired
+        AuditTrail trail = new AuditTrail(db.dataSource(), 1_000, 100);
+        AuditRetention retention = new AuditRetention(db.dataSource(), trail, 30, 100,
+                Clock.fixed(AuditRetentionTest.NOW, ZoneOffset.UTC));
+        try (LogCapture logs = LogCapture.json()) {
+            CamelContext ctx = AuditTestSupport.lightContext(
+                    Map.of("auditTrail", trail, "dataSource", db.dataSource(), "auditRetention", retention),
+                    props("audit.batch-timeout-ms", "100", "audit.cleanup-cron", "0/1 * * * * ?", "audit.retention-days", "30"),
+                    "audit", "audit-cleanup");
+            try {
+                await().atMost(Duration.ofSeconds(10)).until(() -> count(db.dataSource(),
+                        "SELECT count(*) FROM audit_trail WHERE action = 'audit_cleanup' AND metadata->>'deleted' = '501'") == 1);
+            } finally {
+                ctx.stop();
+            }
+            assertThat(count(db.dataSource(), "SELECT count(*) FROM audit_trail WHERE created_at < "
+                                              + AuditRetentionTest.CUTOFF)).isZero();
+            assertThat(count(db.dataSource(), "SELECT count(*) FROM audit_trail WHERE action = 'message_received'"))
+                    .isEqualTo(500);
+            assertThat(logs.lines()).anyMatch(l -> l.contains("Audit cleanup deleted 501 entries older than 30 days")
+                                                   && l.contains("\"level\":\"INFO\""));
+        }
+    }
+}
