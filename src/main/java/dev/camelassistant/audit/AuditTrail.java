@@ -57,6 +57,10 @@ public class AuditTrail extends ServiceSupport implements AuditRecorder {
     private long dropped;
     private boolean failing;
 
+    private long batchTimeoutNanos = 200_000_000L;
+    /** System.nanoTime() when the queue last went from empty to non-empty. */
+    private long waitingSince;
+
     public AuditTrail(DataSource dataSource, int capacity, int batchSize) {
         this.dataSource = dataSource;
         this.capacity = capacity;
@@ -76,6 +80,9 @@ public class AuditTrail extends ServiceSupport implements AuditRecorder {
         try {
             AuditEntry safe = entry.errorMessage() == null ? entry : withError(entry, cleanError(entry.errorMessage()));
             synchronized (this) {
+                if (queue.isEmpty()) {
+                    waitingSince = System.nanoTime();
+                }
                 queue.addLast(safe);
                 if (trim) {
                     trimToCapacity();
@@ -93,6 +100,22 @@ public class AuditTrail extends ServiceSupport implements AuditRecorder {
 
     public synchronized boolean hasPending() {
         return !queue.isEmpty();
+    }
+
+    /**
+     * Whether the writer should write now: a full batch waits, or the oldest waiting entry has waited
+     * {@code batchTimeoutMs}, whichever comes first. The audit-writer route asks this every few ms.
+     */
+    public synchronized boolean batchReady() {
+        if (queue.isEmpty()) {
+            return false;
+        }
+        return queue.size() >= batchSize || System.nanoTime() - waitingSince >= batchTimeoutNanos || !isRunAllowed();
+    }
+
+    /** The longest an entry waits for a batch to fill (default 200 ms). */
+    public void setBatchTimeoutMs(long ms) {
+        this.batchTimeoutNanos = ms * 1_000_000L;
     }
 
     /** How many entries the queue has dropped since the last report. */
@@ -152,6 +175,8 @@ public class AuditTrail extends ServiceSupport implements AuditRecorder {
             }
             inFlight.clear();
             trimToCapacity();
+            // try again after the batch timeout (sooner only if a full batch waits)
+            waitingSince = System.nanoTime();
             first = !failing;
             failing = true;
         }

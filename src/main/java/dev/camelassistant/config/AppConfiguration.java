@@ -56,6 +56,7 @@ public class AppConfiguration implements CamelConfiguration {
         int auditCapacity = Integer.parseInt(prop(props, "audit.queue-capacity", "10000"));
         AuditTrail auditTrail = new AuditTrail(database.dataSource(), auditCapacity,
                 Integer.parseInt(prop(props, "audit.batch-size", "100")));
+        auditTrail.setBatchTimeoutMs(Long.parseLong(prop(props, "audit.batch-timeout-ms", "200")));
         // added after the database: Camel stops services in reverse, so the audit queue flushes first
         context.addService(auditTrail, true, true);
         registry.bind("auditTrail", auditTrail);

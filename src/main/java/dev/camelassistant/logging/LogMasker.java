@@ -20,6 +20,7 @@ public final class LogMasker {
     private static final Pattern BOT_URL = Pattern.compile("/bot\\d+:[^/\\s?#\"']+");
     private static final Pattern BOT_TOKEN = Pattern.compile("\\b\\d{5,}:[A-Za-z0-9_-]{30,}");
     private static final Pattern ANTHROPIC_KEY = Pattern.compile("sk-ant-[A-Za-z0-9_-]+");
+    private static final Pattern BEARER = Pattern.compile("(?i)\\b(bearer|basic)\\s+[A-Za-z0-9._~+/=-]+");
     private static final Pattern HEADER_SECRET = Pattern.compile(
             "(?i)((?:x-api-key|authorization|password|token|apiKey|secret)\\s*[=:]\\s*\"?)([^\\s\",;&}]+)");
 
@@ -61,6 +62,10 @@ public final class LogMasker {
         }
         if (out.contains("sk-ant-")) {
             out = ANTHROPIC_KEY.matcher(out).replaceAll(MASK);
+        }
+        Matcher b = BEARER.matcher(out);
+        if (b.find()) {
+            out = b.replaceAll(r -> Matcher.quoteReplacement(r.group(1) + " " + MASK));
         }
         Matcher m = HEADER_SECRET.matcher(out);
         if (m.find()) {

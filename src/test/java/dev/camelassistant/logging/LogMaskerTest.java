@@ -39,6 +39,8 @@ class LogMaskerTest {
         assertThat(LogMasker.mask("token " + TOKEN + " leaked")).isEqualTo("token **** leaked");
         assertThat(LogMasker.mask("key sk-ant-api03-abc_DEF-123 used")).isEqualTo("key **** used");
         assertThat(LogMasker.mask("x-api-key: abcdef123")).isEqualTo("x-api-key: ****");
+        assertThat(LogMasker.mask("Authorization: Bearer eyJhbGciOi.payload.sig")).doesNotContain("eyJhbGciOi")
+                .doesNotContain("payload.sig");
     }
 
     @Test
