@@ -25,6 +25,7 @@ import dev.camelassistant.telegram.OutboundPacer;
 import dev.camelassistant.telegram.ReplySplitter;
 import dev.camelassistant.telegram.TelegramErrors;
 import dev.camelassistant.telegram.TelegramInbox;
+import dev.camelassistant.telegram.TelegramSender;
 import dev.camelassistant.telegram.TypingIndicator;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -94,6 +95,9 @@ public class AppConfiguration implements CamelConfiguration {
                 Long.parseLong(prop(props, "telegram.chat-interval-ms", "1000")),
                 Integer.parseInt(prop(props, "telegram.chat-burst", "3"))));
         registry.bind("telegramErrors", new TelegramErrors());
+        TelegramSender sender = new TelegramSender(context);
+        context.addService(sender, true, true);
+        registry.bind("telegramSender", sender);
 
         TelegramInbox inbox = new TelegramInbox(database.fastFailPool("inbox", 2, 250), cipher);
         context.addService(inbox, true, true);
