@@ -96,15 +96,16 @@ public class AppConfiguration implements CamelConfiguration {
                 Integer.parseInt(prop(props, "telegram.chat-burst", "3"))));
         registry.bind("telegramErrors", new TelegramErrors());
         TelegramSender sender = new TelegramSender(context);
-        context.addService(sender, true, true);
+        onStop(context, sender::close);
         registry.bind("telegramSender", sender);
 
         TelegramInbox inbox = new TelegramInbox(database.fastFailPool("inbox", 2, 250), cipher);
-        context.addService(inbox, true, true);
+        // written once more after every route has stopped (answered marks of the last replies)
+        onStop(context, inbox::flush);
         registry.bind("inbox", inbox);
         TypingIndicator typing = new TypingIndicator(prop(props, "telegram.api-url", "https://api.telegram.org"), token,
                 Long.parseLong(prop(props, "telegram.typing-interval-ms", "4000")));
-        context.addService(typing, true, true);
+        onStop(context, typing::close);
         registry.bind("typingIndicator", typing);
 
         String model = prop(props, "claude.model", "claude-sonnet-4-6");
@@ -118,6 +119,20 @@ public class AppConfiguration implements CamelConfiguration {
 
     static String prop(PropertiesComponent props, String key, String fallback) {
         return props.resolveProperty(key).map(String::trim).filter(v -> !v.isEmpty()).orElse(fallback);
+    }
+
+    /**
+     * Runs {@code action} when the context stops, after its routes. (Beans called from routes are not
+     * Camel services themselves: Camel would stop such a bean as soon as the first route using it
+     * stops, while other routes still need it during a graceful shutdown.)
+     */
+    static void onStop(CamelContext context, Runnable action) throws Exception {
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                action.run();
+            }
+        }, true, true);
     }
 
     /** Ties the database to Camel's lifecycle: closed after the routes have stopped. */

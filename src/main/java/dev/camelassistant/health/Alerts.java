@@ -1,6 +1,8 @@
 package dev.camelassistant.health;
 
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import dev.camelassistant.audit.AuditEntry;
 import dev.camelassistant.audit.AuditEvents;
@@ -20,6 +22,16 @@ public final class Alerts {
     public static final String SERVICE = "alertService";
     public static final String KIND = "alertKind";
     public static final String KIND_RECOVERED = "recovered";
+    /** Who raised an alert or saw a service work: "probe" (health-probe) or "request" (a Claude call). */
+    public static final String SOURCE = "alertSource";
+    public static final String SOURCE_PROBE = "probe";
+
+    /**
+     * Services with an alert raised by a real request (Claude overloaded or timing out on
+     * /v1/messages). The probe only sees the models endpoint, which may work meanwhile, so for these
+     * only a successful request announces the recovery.
+     */
+    private final Set<String> requestAlerted = ConcurrentHashMap.newKeySet();
 
     private static final Logger LOG = LoggerFactory.getLogger(Alerts.class);
 
@@ -54,6 +66,11 @@ public final class Alerts {
             LOG.error("Alert cooldown failed for {} ({}): {}; alert dropped", service, kind, HealthProber.describe(e));
             return false;
         }
+        if (SOURCE_PROBE.equals(in.getHeader(SOURCE, String.class))) {
+            requestAlerted.remove(service);
+        } else {
+            requestAlerted.add(service);
+        }
         if (adminChatId.isEmpty()) {
             LOG.warn("Alert for {} ({}) not sent, TELEGRAM_ADMIN_CHAT_ID is not set: {}", service, kind,
                     LogMasker.maskSingleLine(in.getBody(String.class)));
@@ -65,6 +82,13 @@ public final class Alerts {
     /** Filter of the service-up route: true once after an alerted service is fine again. */
     public boolean recovered(Exchange exchange) {
         String service = exchange.getMessage().getHeader(SERVICE, String.class);
+        if (SOURCE_PROBE.equals(exchange.getMessage().getHeader(SOURCE, String.class))) {
+            if (requestAlerted.contains(service)) {
+                return false;
+            }
+        } else {
+            requestAlerted.remove(service);
+        }
         try {
             return cooldown.recover(service) && !adminChatId.isEmpty();
         } catch (RuntimeException e) {

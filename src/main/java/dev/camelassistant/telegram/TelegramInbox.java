@@ -24,7 +24,6 @@ import dev.camelassistant.logging.CorrelationId;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.telegram.TelegramConstants;
-import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * No reply waits on the database: the inbox uses its own pool with a short connection timeout, and
  * while PostgreSQL is unreachable records are kept in memory and written when it is back.
  */
-public class TelegramInbox extends ServiceSupport {
+public class TelegramInbox {
 
     public static final String DUPLICATE = "inboxDuplicate";
 
@@ -231,10 +230,6 @@ public class TelegramInbox extends ServiceSupport {
         }
     }
 
-    @Override
-    protected void doStop() {
-        flush();
-    }
 
     private boolean databaseUsable() {
         return System.currentTimeMillis() >= databaseRetryAt;

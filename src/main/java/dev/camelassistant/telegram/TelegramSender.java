@@ -8,7 +8,6 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.telegram.model.MessageResult;
 import org.apache.camel.support.service.ServiceHelper;
-import org.apache.camel.support.service.ServiceSupport;
 
 /**
  * Calls a lane's camel-telegram producer and turns its failures into exceptions the lane's error
@@ -21,7 +20,7 @@ import org.apache.camel.support.service.ServiceSupport;
  * rethrown as a {@link TelegramSendException} with a secret-free message. Each lane has its own
  * endpoint URI, hence its own producer, and calls it from its single thread only.
  */
-public class TelegramSender extends ServiceSupport {
+public class TelegramSender implements AutoCloseable {
 
     private final CamelContext context;
     private final Map<String, AsyncProducer> producers = new ConcurrentHashMap<>();
@@ -51,7 +50,10 @@ public class TelegramSender extends ServiceSupport {
 
     private AsyncProducer createProducer(String uri) {
         try {
-            AsyncProducer p = context.getEndpoint(uri).createAsyncProducer();
+            org.apache.camel.Endpoint endpoint = context.getEndpoint(uri);
+            // the context may already be stopping (the last replies of a graceful shutdown): start it here
+            ServiceHelper.startService(endpoint);
+            AsyncProducer p = endpoint.createAsyncProducer();
             ServiceHelper.startService(p);
             return p;
         } catch (Exception e) {
@@ -59,8 +61,9 @@ public class TelegramSender extends ServiceSupport {
         }
     }
 
+    /** Stops the lanes' producers (after the routes have stopped). */
     @Override
-    protected void doStop() {
+    public void close() {
         producers.values().forEach(ServiceHelper::stopAndShutdownService);
         producers.clear();
     }

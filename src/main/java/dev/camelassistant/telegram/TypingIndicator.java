@@ -12,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.support.SynchronizationAdapter;
-import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * so they go straight through the JDK HTTP client, off the outbound lanes. Failures are logged at
  * debug level without the URL (which holds the token).
  */
-public class TypingIndicator extends ServiceSupport {
+public class TypingIndicator implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TypingIndicator.class);
     private static final String FUTURE = "typingIndicator";
@@ -30,7 +29,11 @@ public class TypingIndicator extends ServiceSupport {
     private final URI uri;
     private final long periodMs;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
-    private ScheduledExecutorService scheduler;
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "typing-indicator");
+        t.setDaemon(true);
+        return t;
+    });
 
     public TypingIndicator(String apiUrl, String token, long periodMs) {
         this.uri = URI.create(stripSlash(apiUrl) + "/bot" + token + "/sendChatAction");
@@ -38,24 +41,13 @@ public class TypingIndicator extends ServiceSupport {
     }
 
     @Override
-    protected void doStart() {
-        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "typing-indicator");
-            t.setDaemon(true);
-            return t;
-        });
-    }
-
-    @Override
-    protected void doStop() {
-        if (scheduler != null) {
-            scheduler.shutdownNow();
-        }
+    public void close() {
+        scheduler.shutdownNow();
     }
 
     public void start(Exchange exchange) {
         String chatId = exchange.getMessage().getHeader(InboundMessages.CHAT_ID, String.class);
-        if (chatId == null || scheduler == null || periodMs <= 0) {
+        if (chatId == null || periodMs <= 0 || scheduler.isShutdown()) {
             return;
         }
         String body = "{\"chat_id\":" + Long.parseLong(chatId) + ",\"action\":\"typing\"}";

@@ -145,8 +145,10 @@ class BotEndToEndIT {
         telegram.sendText(FRIEND, "question before shutdown");
         await().atMost(Duration.ofSeconds(20)).until(() -> claude.server().getAllServeEvents().stream()
                 .anyMatch(e -> e.getRequest().getUrl().equals("/v1/messages")));
-        bot.terminate(Duration.ofSeconds(40));
-        assertThat(texts(FRIEND)).containsExactly("finished before exit");
+        int exit = bot.terminate(Duration.ofSeconds(40));
+        assertThat(texts(FRIEND)).as("replies; exit %d; the bot's log:\n%s\n%s", exit, String.join("\n", bot.stdout()),
+                        String.join("\n", bot.stderr()))
+                .containsExactly("finished before exit");
     }
 
     @Test
