@@ -16,7 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Shows "typing…" in a chat while Claude thinks: sendChatAction now and every few seconds until
+ * Shows "typing…" in a chat while Claude thinks: sendChatAction after half a second (a quick answer
+ * needs none) and then every few seconds until
  * {@link #stop}. camel-telegram's producer has no chat actions, and these calls are best effort,
  * so they go straight through the JDK HTTP client, off the outbound lanes. Failures are logged at
  * debug level without the URL (which holds the token).
@@ -25,6 +26,7 @@ public class TypingIndicator implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TypingIndicator.class);
     private static final String FUTURE = "typingIndicator";
+    private static final long FIRST_DELAY_MS = 500;
 
     private final URI uri;
     private final long periodMs;
@@ -51,7 +53,8 @@ public class TypingIndicator implements AutoCloseable {
             return;
         }
         String body = "{\"chat_id\":" + Long.parseLong(chatId) + ",\"action\":\"typing\"}";
-        ScheduledFuture<?> f = scheduler.scheduleAtFixedRate(() -> send(body), 0, periodMs, TimeUnit.MILLISECONDS);
+        // the first "typing…" after a short pause: a quick answer needs none
+        ScheduledFuture<?> f = scheduler.scheduleAtFixedRate(() -> send(body), FIRST_DELAY_MS, periodMs, TimeUnit.MILLISECONDS);
         exchange.setProperty(FUTURE, f);
         // stops however the exchange ends (an error handler may end it before the stop step)
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {

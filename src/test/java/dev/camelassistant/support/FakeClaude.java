@@ -58,6 +58,9 @@ public final class FakeClaude implements AutoCloseable {
         server.stubFor(messages().willReturn(aResponse().withFixedDelay(delayMs).withTransformers("fake-claude-echo")));
     }
 
+    /** user text → System.nanoTime() when its request arrived (echo mode; for latency breakdowns). */
+    public static final java.util.Map<String, Long> ARRIVED = new java.util.concurrent.ConcurrentHashMap<>();
+
     private static final class Echo implements com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2 {
         @Override
         public com.github.tomakehurst.wiremock.http.ResponseDefinition transform(
@@ -65,6 +68,7 @@ public final class FakeClaude implements AutoCloseable {
             String text;
             try {
                 text = JSON.readTree(event.getRequest().getBodyAsString()).path("messages").get(0).path("content").asText();
+                ARRIVED.put(text, System.nanoTime());
             } catch (Exception e) {
                 text = "?";
             }

@@ -146,8 +146,28 @@ public final class FakeTelegram implements AutoCloseable {
 
     /** Number of sendMessage calls so far (cheaper than {@link #sentMessages()}). */
     public int sentCount() {
-        return receivedAt.values().stream().mapToInt(java.util.List::size).sum();
+        synchronized (sentSignal) {
+            return sentTotal;
+        }
     }
+
+    /** Blocks (without spinning) until at least {@code count} sendMessage calls arrived; false on timeout. */
+    public boolean awaitSentCount(int count, long timeoutMs) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        synchronized (sentSignal) {
+            while (sentTotal < count) {
+                long left = deadline - System.currentTimeMillis();
+                if (left <= 0) {
+                    return false;
+                }
+                sentSignal.wait(left);
+            }
+            return true;
+        }
+    }
+
+    private final Object sentSignal = new Object();
+    private int sentTotal;
 
     public record Sent(long chatId, String text, String parseMode) {
     }
@@ -232,6 +252,10 @@ public final class FakeTelegram implements AutoCloseable {
                 }
                 receivedAt.computeIfAbsent(req.path("chat_id").asLong(),
                         k -> java.util.Collections.synchronizedList(new ArrayList<>())).add(System.nanoTime());
+                synchronized (sentSignal) {
+                    sentTotal++;
+                    sentSignal.notifyAll();
+                }
                 ObjectNode result = JSON.createObjectNode();
                 result.put("message_id", nextMessageId.getAndIncrement());
                 result.set("chat", chat(req.path("chat_id").asLong(), "private"));
