@@ -13,12 +13,13 @@ RUN groupadd --system bot && useradd --system --gid bot --home-dir /app --shell 
     && mkdir -p /app/data && chown -R bot:bot /app
 WORKDIR /app
 COPY --from=build /src/target/camel-assistant.jar /app/camel-assistant.jar
+COPY jvm.options /app/jvm.options
 USER bot
 ENV DATA_DIR=/app/data \
     HTTP_PORT=8080 \
-    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
+    MALLOC_ARENA_MAX=2
 VOLUME ["/app/data"]
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["sh", "-c", "exec 3<>/dev/tcp/127.0.0.1/${HTTP_PORT} && printf 'GET /observe/health/live HTTP/1.0\\r\\n\\r\\n' >&3 && grep -q '200' <&3"]
-ENTRYPOINT ["java", "-jar", "/app/camel-assistant.jar"]
+ENTRYPOINT ["java", "@/app/jvm.options", "-jar", "/app/camel-assistant.jar"]

@@ -7,4 +7,7 @@ export TEST_DATABASE_URL="${TEST_DATABASE_URL:-jdbc:postgresql://127.0.0.1:5432/
 mvn -B -q -DskipTests package
 mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
 CP="target/test-classes:target/classes:$(cat target/test-classpath.txt)"
-LOG_FORMAT=text LOG_LEVEL=WARN java -Xmx512m -cp "$CP" dev.camelassistant.e2e.BotBenchmark "${1:-all}"
+# the bot runs with the JVM options it ships with (jvm.options, also used by the Docker image)
+BOT_OPTS="$(grep -v '^#' jvm.options | tr '\n' ' ')"
+LOG_FORMAT=text LOG_LEVEL=WARN java -Xmx512m -Dbot.jvm.options="${BOT_JVM_OPTIONS:-$BOT_OPTS}" -cp "$CP" \
+  dev.camelassistant.e2e.BotBenchmark "${1:-all}"

@@ -154,6 +154,11 @@ public final class AlertCooldown extends ServiceSupport {
         return won.get();
     }
 
+    /** Cheap, local: whether this instance saw a problem of the service that may need a recovery message. */
+    public boolean mayRecover(String service) {
+        return service != null && observed.contains(service);
+    }
+
     /**
      * True once after an alert for the service was sent (by any instance sharing Redis) and the
      * service is fine again: the caller announces the recovery. Clears the service's alert state.

@@ -79,6 +79,11 @@ public final class Alerts {
         return true;
     }
 
+    /** Cheap filter before the service-up route: false when this instance saw no problem of the service. */
+    public boolean mayRecover(String service) {
+        return cooldown.mayRecover(service);
+    }
+
     /** Filter of the service-up route: true once after an alerted service is fine again. */
     public boolean recovered(Exchange exchange) {
         String service = exchange.getMessage().getHeader(SERVICE, String.class);

@@ -59,6 +59,8 @@ public final class BotBenchmark {
         // the load figures measure the bot, not Telegram's own limits
         env.put("TELEGRAM_MAX_MESSAGES_PER_SECOND", "0");
         env.put("TELEGRAM_CHAT_INTERVAL_MS", "0");
+        // as in the Docker image: fewer glibc malloc arenas, a smaller resident set
+        env.put("MALLOC_ARENA_MAX", System.getenv().getOrDefault("BOT_MALLOC_ARENA_MAX", "2"));
         if (System.getenv("BENCH_JAVA_OPTS") != null) {
             env.put("JAVA_TOOL_OPTIONS", System.getenv("BENCH_JAVA_OPTS"));
         }
@@ -211,6 +213,11 @@ public final class BotBenchmark {
             System.out.printf("bench: throughput 2000 messages in 40 chats: %.0f messages/s (%.2f s), %d/2000 replies"
                               + " intact and in order (goal >= 250/s)%n", 2000 / seconds, seconds, intact);
             dumpRouteStats();
+            if (System.getenv("BENCH_NMT") != null) {
+                Process j = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                        String.valueOf(bot.pid()), "VM.native_memory", "summary").redirectErrorStream(true).start();
+                System.out.println(new String(j.getInputStream().readAllBytes()));
+            }
             System.out.printf("bench: resident memory after the load: %d MB (goal <= 200 MB; heap -Xmx256m)%n",
                     rssMb(bot.pid()));
             bot.terminate(Duration.ofSeconds(60));

@@ -35,8 +35,9 @@ final class BotProcess implements AutoCloseable {
     }
 
     static BotProcess start(Map<String, String> env) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-jar", jar().toString()));
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(List.of(System.getProperty("bot.jvm.options", "-Xmx256m").trim().split("\\s+")));
+        cmd.addAll(List.of("-jar", jar().toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().keySet().removeIf(k -> k.startsWith("TELEGRAM_") || k.startsWith("ANTHROPIC_")
                 || k.startsWith("DATABASE_") || k.startsWith("CLAUDE_") || k.equals("ENCRYPTION_KEY")
