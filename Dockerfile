@@ -14,12 +14,16 @@ RUN groupadd --system bot && useradd --system --gid bot --home-dir /app --shell 
 WORKDIR /app
 COPY --from=build /src/target/camel-assistant.jar /app/camel-assistant.jar
 COPY jvm.options /app/jvm.options
+COPY bin/camel-assistant /app/bin/camel-assistant
 USER bot
 ENV DATA_DIR=/app/data \
     HTTP_PORT=8080 \
-    MALLOC_ARENA_MAX=2
+    MALLOC_ARENA_MAX=2 \
+    CAMEL_ASSISTANT_JAR=/app/camel-assistant.jar \
+    CAMEL_ASSISTANT_JVM_OPTIONS=/app/jvm.options
 VOLUME ["/app/data"]
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["sh", "-c", "exec 3<>/dev/tcp/127.0.0.1/${HTTP_PORT} && printf 'GET /observe/health/live HTTP/1.0\\r\\n\\r\\n' >&3 && grep -q '200' <&3"]
-ENTRYPOINT ["java", "@/app/jvm.options", "-jar", "/app/camel-assistant.jar"]
+# jvm.options plus a class-data archive kept in the data volume (recorded by the first run)
+ENTRYPOINT ["/app/bin/camel-assistant"]

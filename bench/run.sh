@@ -4,8 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export TEST_DATABASE_URL="${TEST_DATABASE_URL:-jdbc:postgresql://127.0.0.1:5432/postgres}"
-mvn -B -q -DskipTests package
-mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
+[ -n "${BENCH_NO_BUILD:-}" ] || mvn -B -q -DskipTests package
+[ -n "${BENCH_NO_BUILD:-}" ] || mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
 CP="target/test-classes:target/classes:$(cat target/test-classpath.txt)"
 # the bot runs with the JVM options it ships with (jvm.options, also used by the Docker image)
 BOT_OPTS="$(grep -v '^#' jvm.options | tr '\n' ' ')"
