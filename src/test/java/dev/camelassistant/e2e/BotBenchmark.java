@@ -236,7 +236,7 @@ public final class BotBenchmark {
                         String.valueOf(bot.pid()), "VM.native_memory", "summary").redirectErrorStream(true).start();
                 System.out.println(new String(j.getInputStream().readAllBytes()));
             }
-            System.out.printf("bench: resident memory after the load: %d MB (goal <= 200 MB; heap -Xmx256m)%n",
+            System.out.printf("bench: resident memory after the load: %d MB (goal <= 200 MB; JVM options of jvm.options)%n",
                     rssMb(bot.pid()));
             bot.terminate(Duration.ofSeconds(60));
         }
