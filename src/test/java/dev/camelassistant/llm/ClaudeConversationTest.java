@@ -167,6 +167,26 @@ class ClaudeConversationTest extends BotRouteTestSupport {
     }
 
     @Test
+    void theChatShowsTypingWhileClaudeThinksAndNotForAQuickAnswer() throws Exception {
+        long slow = newChat();
+        long quick = newChat();
+        claude.answersWhen("think hard", "thought", 1800);
+        claude.answersWhen("quick one", "quick", 0);
+        telegram.sendText(quick, "quick one");
+        telegram.sendText(slow, "think hard");
+        assertThat(repliesTo(slow, 1)).containsExactly("thought");
+        assertThat(repliesTo(quick, 1)).containsExactly("quick");
+
+        List<JsonNode> actions = new ArrayList<>();
+        for (var r : telegram.requests("sendChatAction")) {
+            actions.add(JSON.readTree(r.getBodyAsString()));
+        }
+        assertThat(actions).filteredOn(a -> a.path("chat_id").asLong() == slow)
+                .isNotEmpty().allSatisfy(a -> assertThat(a.path("action").asText()).isEqualTo("typing"));
+        assertThat(actions).filteredOn(a -> a.path("chat_id").asLong() == quick).isEmpty();
+    }
+
+    @Test
     void overloadTellsTheUserToWaitWithAReference() {
         long chat = newChat();
         claude.fails(529, "overloaded_error", null);
