@@ -20,30 +20,20 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 import dev.camelassistant.audit.AuditEntry;
-import dev.camelassistant.support.TestDatabases;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.camelassistant.support.TestDatabaseExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class CredentialRepositoryTest {
 
-    private static TestDatabases db;
+    @RegisterExtension
+    static final TestDatabaseExtension DB = new TestDatabaseExtension();
 
     private final List<AuditEntry> audit = Collections.synchronizedList(new ArrayList<>());
     private CredentialRepository repo;
 
-    @BeforeAll
-    static void database() {
-        db = TestDatabases.create();
-    }
 
-    @AfterAll
-    static void dropDatabase() {
-        if (db != null) {
-            db.close();
-        }
-    }
 
     @BeforeEach
     void emptyTable() throws SQLException {
@@ -52,7 +42,7 @@ class CredentialRepositoryTest {
     }
 
     private CredentialRepository repository(KeyRing ring) {
-        return new CredentialRepository(db.dataSource(), new CredentialCipher(ring), audit::add);
+        return new CredentialRepository(DB.dataSource(), new CredentialCipher(ring), audit::add);
     }
 
     @Test
@@ -143,7 +133,7 @@ class CredentialRepositoryTest {
             repo.store("t", "tamper-me");
             String stored = queryOne("SELECT " + column + " FROM credentials WHERE name = 't'");
             String flipped = CredentialCipherTest.flipBit(stored, 3);
-            try (Connection c = db.dataSource().getConnection();
+            try (Connection c = DB.dataSource().getConnection();
                  PreparedStatement ps = c.prepareStatement("UPDATE credentials SET " + column + " = ? WHERE name = 't'")) {
                 ps.setString(1, flipped);
                 ps.executeUpdate();
@@ -250,13 +240,13 @@ class CredentialRepositoryTest {
         });
 
         List<AuditEntry> cli = new ArrayList<>();
-        new CredentialRepository(db.dataSource(), new CredentialCipher(KeyRing.of(KEY_A)), cli::add, "cli").store("c", "v");
+        new CredentialRepository(DB.dataSource(), new CredentialCipher(KeyRing.of(KEY_A)), cli::add, "cli").store("c", "v");
         assertThat(cli).singleElement().extracting(AuditEntry::source).isEqualTo("cli");
     }
 
     @Test
     void aFailingAuditRecorderDoesNotBreakTheVault() {
-        CredentialRepository r = new CredentialRepository(db.dataSource(), new CredentialCipher(KeyRing.of(KEY_A)),
+        CredentialRepository r = new CredentialRepository(DB.dataSource(), new CredentialCipher(KeyRing.of(KEY_A)),
                 e -> {
                     throw new IllegalStateException("audit down");
                 });
@@ -265,14 +255,14 @@ class CredentialRepositoryTest {
     }
 
     private static void sql(String statement) throws SQLException {
-        DataSource ds = db.dataSource();
+        DataSource ds = DB.dataSource();
         try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
             s.execute(statement);
         }
     }
 
     private static String queryOne(String query) throws SQLException {
-        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
+        try (Connection c = DB.dataSource().getConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery(query)) {
             assertThat(rs.next()).as("a row for " + query).isTrue();
             return rs.getString(1);

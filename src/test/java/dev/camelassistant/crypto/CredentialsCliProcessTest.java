@@ -21,12 +21,12 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import dev.camelassistant.audit.AuditRecorder;
+import dev.camelassistant.support.TestDatabaseExtension;
 import dev.camelassistant.support.TestDatabases;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -38,28 +38,19 @@ class CredentialsCliProcessTest {
     record Result(int exitCode, String stdout, String stderr) {
     }
 
-    private static TestDatabases db;
+    @RegisterExtension
+    static final TestDatabaseExtension DB = new TestDatabaseExtension();
 
     @TempDir
     Path dataDir;
 
-    @BeforeAll
-    static void database() {
-        db = TestDatabases.create();
-    }
 
-    @AfterAll
-    static void dropDatabase() {
-        if (db != null) {
-            db.close();
-        }
-    }
 
     @BeforeEach
     void needsAnExternalDatabase() throws SQLException {
-        Assumptions.assumeTrue(db.url() != null,
+        Assumptions.assumeTrue(DB.url() != null,
                 "TEST_DATABASE_URL is unset: the CLI process cannot reach the embedded test database");
-        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = DB.dataSource().getConnection(); Statement s = c.createStatement()) {
             s.execute("DELETE FROM credentials");
         }
     }
@@ -140,12 +131,12 @@ class CredentialsCliProcessTest {
     }
 
     private static CredentialRepository repository(KeyRing ring) {
-        return new CredentialRepository(db.dataSource(), new CredentialCipher(ring), AuditRecorder.NONE);
+        return new CredentialRepository(DB.dataSource(), new CredentialCipher(ring), AuditRecorder.NONE);
     }
 
     private Map<String, String> env(String key) {
         Map<String, String> env = new HashMap<>();
-        env.put("DATABASE_URL", db.url());
+        env.put("DATABASE_URL", DB.url());
         env.put("DATABASE_USER", TestDatabases.user());
         if (!TestDatabases.password().isEmpty()) {
             env.put("DATABASE_PASSWORD", TestDatabases.password());

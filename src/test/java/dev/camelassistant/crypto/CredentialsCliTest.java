@@ -25,12 +25,12 @@ import javax.sql.DataSource;
 
 import dev.camelassistant.audit.AuditEntry;
 import dev.camelassistant.audit.AuditRecorder;
+import dev.camelassistant.support.TestDatabaseExtension;
 import dev.camelassistant.support.TestDatabases;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@link CredentialsCli#run} in this JVM: argument handling, stdin and exit codes. */
@@ -39,26 +39,17 @@ class CredentialsCliTest {
     record Result(int exitCode, String stdout, String stderr) {
     }
 
-    private static TestDatabases db;
+    @RegisterExtension
+    static final TestDatabaseExtension DB = new TestDatabaseExtension();
 
     @TempDir
     Path dataDir;
 
-    @BeforeAll
-    static void database() {
-        db = TestDatabases.create();
-    }
 
-    @AfterAll
-    static void dropDatabase() {
-        if (db != null) {
-            db.close();
-        }
-    }
 
     @BeforeEach
     void emptyTable() throws SQLException {
-        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = DB.dataSource().getConnection(); Statement s = c.createStatement()) {
             s.execute("DELETE FROM credentials");
         }
     }
@@ -107,7 +98,7 @@ class CredentialsCliTest {
         Map<String, String> withBotJunk = env(KEY_A);
         withBotJunk.put("TELEGRAM_BOT_TOKEN", "nonsense");
         withBotJunk.put("APP_ROLE", "bot");
-        if (db.url() != null) {
+        if (DB.url() != null) {
             assertThat(run(withBotJunk, null, "credentials", "list").exitCode()).isZero();
         }
     }
@@ -238,13 +229,13 @@ class CredentialsCliTest {
     }
 
     private void requireExternalDatabase() {
-        Assumptions.assumeTrue(db.url() != null, "needs TEST_DATABASE_URL (a PostgreSQL the CLI can reach by URL)");
+        Assumptions.assumeTrue(DB.url() != null, "needs TEST_DATABASE_URL (a PostgreSQL the CLI can reach by URL)");
     }
 
     private Map<String, String> env(String key) {
         Map<String, String> env = new HashMap<>();
-        if (db.url() != null) {
-            env.put("DATABASE_URL", db.url());
+        if (DB.url() != null) {
+            env.put("DATABASE_URL", DB.url());
         } else {
             env.put("DATABASE_URL", "jdbc:postgresql://127.0.0.1:1/no-external-test-database");
         }
