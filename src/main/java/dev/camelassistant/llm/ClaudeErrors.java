@@ -30,6 +30,7 @@ public class ClaudeErrors {
     public static final String GENERIC = "Sorry, something went wrong while I was asking Claude. Please try again in a moment.";
 
     private static final Logger LOG = LoggerFactory.getLogger("dev.camelassistant.llm");
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private final String model;
     private final AuditEvents audit;
@@ -119,7 +120,7 @@ public class ClaudeErrors {
             return null;
         }
         try {
-            String t = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body).path("error").path("type").asText(null);
+            String t = JSON.readTree(body).path("error").path("type").asText(null);
             return t == null ? null : t.toLowerCase(Locale.ROOT).replaceAll("[^a-z_]", "");
         } catch (Exception e) {
             return null;
