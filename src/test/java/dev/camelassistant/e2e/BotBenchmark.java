@@ -67,6 +67,9 @@ public final class BotBenchmark {
         return env;
     }
 
+    /** Resident memory of the last started bot 3 s after its first poll. */
+    static long LAST_RSS_MB;
+
     /** Milliseconds from process start to the first getUpdates. */
     static double timeToFirstPoll(Map<String, String> env, FakeTelegram telegram) throws Exception {
         long t0 = System.nanoTime();
@@ -81,6 +84,8 @@ public final class BotBenchmark {
                 }
             }
             double ms = (System.nanoTime() - t0) / 1e6;
+            Thread.sleep(3000);
+            LAST_RSS_MB = rssMb(p.pid());
             p.terminate(Duration.ofSeconds(60));
             return ms;
         }
@@ -106,11 +111,14 @@ public final class BotBenchmark {
             }
             System.setProperty("bot.jvm.options", options + " -XX:SharedArchiveFile=" + archive);
             List<Double> cds = new ArrayList<>();
+            List<Double> rss = new ArrayList<>();
             for (int i = 0; i < runs; i++) {
                 try (FakeTelegram telegram = new FakeTelegram()) {
                     cds.add(timeToFirstPoll(env(telegram, claude, db, Files.createTempDirectory("bench")), telegram));
+                    rss.add((double) LAST_RSS_MB);
                 }
             }
+            System.out.printf("bench: resident memory 3 s after startup (external PostgreSQL): median %.0f MB%n", median(rss));
             System.out.printf("bench: startup to first getUpdates, external PostgreSQL, with the class-data archive"
                               + " (bin/camel-assistant): median %.0f ms (runs %s) (goal <= 1500 ms)%n", median(cds), fmt(cds));
             List<Double> first = new ArrayList<>();
