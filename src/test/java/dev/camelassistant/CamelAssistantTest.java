@@ -2,6 +2,7 @@ package dev.camelassistant;
 
 import java.util.Map;
 
+import dev.camelassistant.support.FakeTelegram;
 import dev.camelassistant.support.JavaProcess;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +35,7 @@ class CamelAssistantTest {
     @Test
     void anUnreachableDatabaseStopsStartupWithOneLine() throws Exception {
         JavaProcess.Result r = JavaProcess.run(Map.of(
-                "TELEGRAM_BOT_TOKEN", "123456789:AAEfakeTokenForTestsOnly_abcdefghijklm",
+                "TELEGRAM_BOT_TOKEN", FakeTelegram.TOKEN,
                 "TELEGRAM_ADMIN_CHAT_ID", "1001",
                 "ANTHROPIC_API_KEY", "sk-ant-api03-unused",
                 "DATABASE_URL", "jdbc:postgresql://127.0.0.1:1/nowhere",

@@ -8,13 +8,12 @@ import java.util.Date;
 import java.util.Map;
 
 import dev.camelassistant.support.LogCapture;
-import dev.camelassistant.support.TestDatabases;
+import dev.camelassistant.support.TestDatabaseExtension;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.quartz.QuartzComponent;
 import org.apache.camel.component.quartz.QuartzEndpoint;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestInstance;
 import org.quartz.CronTrigger;
 import org.quartz.TriggerKey;
@@ -28,24 +27,15 @@ import static org.awaitility.Awaitility.await;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AuditCleanupRouteTest {
 
-    private TestDatabases db;
-
-    @BeforeAll
-    void createDatabase() {
-        db = TestDatabases.create();
-    }
-
-    @AfterAll
-    void dropDatabase() {
-        db.close();
-    }
+    @RegisterExtension
+    static final TestDatabaseExtension DB = new TestDatabaseExtension();
 
     @Test
     void byDefaultTheCleanupRunsDailyAtThreeInTheMorning() throws Exception {
         CamelContext ctx = new org.apache.camel.impl.DefaultCamelContext();
         // application.properties as shipped, AUDIT_CLEANUP_CRON unset in the test environment
         ctx.getPropertiesComponent().setLocation("classpath:application.properties");
-        ctx.getRegistry().bind("auditRetention", new AuditRetention(db.dataSource(), AuditRecorder.NONE, 30, 10_000,
+        ctx.getRegistry().bind("auditRetention", new AuditRetention(DB.dataSource(), AuditRecorder.NONE, 30, 10_000,
                 Clock.systemUTC()));
         org.apache.camel.support.PluginHelper.getRoutesLoader(ctx).loadRoutes(
                 org.apache.camel.support.ResourceHelper.resolveMandatoryResource(ctx, "classpath:routes/audit-cleanup.camel.yaml"));
@@ -68,24 +58,24 @@ class AuditCleanupRouteTest {
 
     @Test
     void aScheduledRunPurgesLogsTheCountAndRecordsAnAuditCleanupEntry() throws Exception {
-        AuditRetentionTest.fill(db.dataSource(), 1_000); // 501 expired
-        AuditTrail trail = new AuditTrail(db.dataSource(), 1_000, 100);
-        AuditRetention retention = new AuditRetention(db.dataSource(), trail, 30, 100,
+        AuditRetentionTest.fill(DB.dataSource(), 1_000); // 501 expired
+        AuditTrail trail = new AuditTrail(DB.dataSource(), 1_000, 100);
+        AuditRetention retention = new AuditRetention(DB.dataSource(), trail, 30, 100,
                 Clock.fixed(AuditRetentionTest.NOW, ZoneOffset.UTC));
         try (LogCapture logs = LogCapture.json()) {
             CamelContext ctx = AuditTestSupport.lightContext(
-                    Map.of("auditTrail", trail, "dataSource", db.dataSource(), "auditRetention", retention),
+                    Map.of("auditTrail", trail, "dataSource", DB.dataSource(), "auditRetention", retention),
                     props("audit.batch-timeout-ms", "100", "audit.cleanup-cron", "0/1 * * * * ?", "audit.retention-days", "30"),
                     "audit", "audit-cleanup");
             try {
-                await().atMost(Duration.ofSeconds(10)).until(() -> count(db.dataSource(),
+                await().atMost(Duration.ofSeconds(10)).until(() -> count(DB.dataSource(),
                         "SELECT count(*) FROM audit_trail WHERE action = 'audit_cleanup' AND metadata->>'deleted' = '501'") == 1);
             } finally {
                 ctx.stop();
             }
-            assertThat(count(db.dataSource(), "SELECT count(*) FROM audit_trail WHERE created_at < "
+            assertThat(count(DB.dataSource(), "SELECT count(*) FROM audit_trail WHERE created_at < "
                                               + AuditRetentionTest.CUTOFF)).isZero();
-            assertThat(count(db.dataSource(), "SELECT count(*) FROM audit_trail WHERE action = 'message_received'"))
+            assertThat(count(DB.dataSource(), "SELECT count(*) FROM audit_trail WHERE action = 'message_received'"))
                     .isEqualTo(500);
             assertThat(logs.lines()).anyMatch(l -> l.contains("Audit cleanup deleted 501 entries older than 30 days")
                                                    && l.contains("\"level\":\"INFO\""));

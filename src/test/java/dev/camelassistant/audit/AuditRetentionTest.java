@@ -17,11 +17,10 @@ import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
-import dev.camelassistant.support.TestDatabases;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.camelassistant.support.TestDatabaseExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestInstance;
 
 import static dev.camelassistant.audit.AuditTestSupport.count;
@@ -41,25 +40,16 @@ class AuditRetentionTest {
     /** v = (i * 7919 mod 50000) - 25000 runs through -25000..24999 once: 25,000 rows older than the cutoff, plus one 1 µs before it. */
     static final int EXPIRED = ROWS / 2 + 1;
 
-    private TestDatabases db;
+    @RegisterExtension
+    static final TestDatabaseExtension DB = new TestDatabaseExtension();
     private final List<AuditEntry> recorded = Collections.synchronizedList(new ArrayList<>());
-
-    @BeforeAll
-    void createDatabase() {
-        db = TestDatabases.create();
-    }
-
-    @AfterAll
-    void dropDatabase() {
-        db.close();
-    }
 
     @BeforeEach
     void fill() {
         recorded.clear();
-        fill(db.dataSource(), ROWS);
-        execute(db.dataSource(), "DROP TABLE IF EXISTS expected_kept");
-        execute(db.dataSource(), "CREATE TABLE expected_kept AS SELECT id FROM audit_trail WHERE created_at >= " + CUTOFF);
+        fill(DB.dataSource(), ROWS);
+        execute(DB.dataSource(), "DROP TABLE IF EXISTS expected_kept");
+        execute(DB.dataSource(), "CREATE TABLE expected_kept AS SELECT id FROM audit_trail WHERE created_at >= " + CUTOFF);
     }
 
     /** Rows in random order of age around the cutoff, one exactly at it and one 1 µs before it. */
@@ -80,17 +70,17 @@ class AuditRetentionTest {
     }
 
     private void assertExactlyTheExpiredRowsAreGone() {
-        assertThat(count(db.dataSource(), "SELECT count(*) FROM audit_trail WHERE created_at < " + CUTOFF)).isZero();
-        assertThat(count(db.dataSource(), "SELECT count(*) FROM audit_trail")).isEqualTo(ROWS + 1 - EXPIRED);
-        assertThat(count(db.dataSource(), "SELECT count(*) FROM audit_trail a FULL JOIN expected_kept e USING (id)"
+        assertThat(count(DB.dataSource(), "SELECT count(*) FROM audit_trail WHERE created_at < " + CUTOFF)).isZero();
+        assertThat(count(DB.dataSource(), "SELECT count(*) FROM audit_trail")).isEqualTo(ROWS + 1 - EXPIRED);
+        assertThat(count(DB.dataSource(), "SELECT count(*) FROM audit_trail a FULL JOIN expected_kept e USING (id)"
                                           + " WHERE a.id IS NULL OR e.id IS NULL")).as("every younger row is kept").isZero();
-        assertThat(count(db.dataSource(), "SELECT count(*) FROM audit_trail WHERE created_at = " + CUTOFF))
+        assertThat(count(DB.dataSource(), "SELECT count(*) FROM audit_trail WHERE created_at = " + CUTOFF))
                 .as("a row exactly at the cutoff is not older than the retention").isEqualTo(1);
     }
 
     @Test
     void purgeDeletesExactlyTheRowsOlderThanTheRetentionAndRecordsTheCount() throws Exception {
-        assertThat(retention(db.dataSource(), 10_000).purge()).isEqualTo(EXPIRED);
+        assertThat(retention(DB.dataSource(), 10_000).purge()).isEqualTo(EXPIRED);
         assertExactlyTheExpiredRowsAreGone();
 
         assertThat(recorded).singleElement().satisfies(e -> {
@@ -98,14 +88,14 @@ class AuditRetentionTest {
             assertThat(e.status()).isEqualTo(AuditEntry.Status.SUCCESS);
             assertThat(e.metadata()).containsEntry("deleted", (long) EXPIRED).containsEntry("retentionDays", 30);
         });
-        assertThat(retention(db.dataSource(), 10_000).purge()).as("a second run finds nothing").isZero();
+        assertThat(retention(DB.dataSource(), 10_000).purge()).as("a second run finds nothing").isZero();
     }
 
     @Test
     void everyBatchIsItsOwnShortTransaction() throws Exception {
         List<Long> seenByOthers = new ArrayList<>();
-        DataSource observed = observingDataSource(db.dataSource(), () -> seenByOthers.add(
-                count(db.dataSource(), "SELECT count(*) FROM audit_trail WHERE created_at < " + CUTOFF)));
+        DataSource observed = observingDataSource(DB.dataSource(), () -> seenByOthers.add(
+                count(DB.dataSource(), "SELECT count(*) FROM audit_trail WHERE created_at < " + CUTOFF)));
 
         assertThat(retention(observed, 5_000).purge()).isEqualTo(EXPIRED);
         // after each DELETE another session already sees the rows gone: nothing is held until the end
@@ -115,8 +105,8 @@ class AuditRetentionTest {
 
     @Test
     void twoInstancesPurgingAtOnceDeleteEachRowOnce() throws Exception {
-        AuditRetention a = retention(db.dataSource(), 500);
-        AuditRetention b = retention(db.dataSource(), 500);
+        AuditRetention a = retention(DB.dataSource(), 500);
+        AuditRetention b = retention(DB.dataSource(), 500);
         CountDownLatch go = new CountDownLatch(1);
         CompletableFuture<Long> first = CompletableFuture.supplyAsync(() -> purgeAfter(go, a));
         CompletableFuture<Long> second = CompletableFuture.supplyAsync(() -> purgeAfter(go, b));
@@ -132,17 +122,17 @@ class AuditRetentionTest {
 
     @Test
     void aRowLockedByAnotherTransactionIsSkippedNotWaitedFor() throws Exception {
-        try (Connection holder = db.dataSource().getConnection()) {
+        try (Connection holder = DB.dataSource().getConnection()) {
             holder.setAutoCommit(false);
             try (Statement s = holder.createStatement()) {
                 s.executeQuery("SELECT id FROM audit_trail WHERE action = 'edge_expired' FOR UPDATE").close();
             }
-            long deleted = CompletableFuture.supplyAsync(() -> purgeAfter(new CountDownLatch(0), retention(db.dataSource(), 10_000)))
+            long deleted = CompletableFuture.supplyAsync(() -> purgeAfter(new CountDownLatch(0), retention(DB.dataSource(), 10_000)))
                     .get(30, TimeUnit.SECONDS);
             assertThat(deleted).isEqualTo(EXPIRED - 1);
             holder.rollback();
         }
-        assertThat(retention(db.dataSource(), 10_000).purge()).isEqualTo(1);
+        assertThat(retention(DB.dataSource(), 10_000).purge()).isEqualTo(1);
         assertExactlyTheExpiredRowsAreGone();
     }
 

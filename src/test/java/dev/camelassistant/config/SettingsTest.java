@@ -7,13 +7,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
+import dev.camelassistant.support.FakeTelegram;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class SettingsTest {
 
-    static final String TOKEN = "123456789:AAEfakeTokenForTestsOnly_abcdefghijklm";
+    static final String TOKEN = FakeTelegram.TOKEN;
     static final String KEY = "sk-ant-api03-secretvalue_abcdef";
 
     static Map<String, String> valid() {

@@ -33,8 +33,6 @@ class CredentialRepositoryTest {
     private final List<AuditEntry> audit = Collections.synchronizedList(new ArrayList<>());
     private CredentialRepository repo;
 
-
-
     @BeforeEach
     void emptyTable() throws SQLException {
         sql("DELETE FROM credentials");

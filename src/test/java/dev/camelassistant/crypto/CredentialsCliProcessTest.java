@@ -44,8 +44,6 @@ class CredentialsCliProcessTest {
     @TempDir
     Path dataDir;
 
-
-
     @BeforeEach
     void needsAnExternalDatabase() throws SQLException {
         Assumptions.assumeTrue(DB.url() != null,

@@ -45,8 +45,6 @@ class CredentialsCliTest {
     @TempDir
     Path dataDir;
 
-
-
     @BeforeEach
     void emptyTable() throws SQLException {
         try (Connection c = DB.dataSource().getConnection(); Statement s = c.createStatement()) {

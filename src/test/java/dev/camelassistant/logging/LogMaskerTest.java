@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import net.logstash.logback.argument.StructuredArguments;
 import org.junit.jupiter.api.AfterEach;
+import dev.camelassistant.support.FakeTelegram;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class LogMaskerTest {
 
-    static final String TOKEN = "123456789:AAEfakeTokenForTestsOnly_abcdefghijklm";
+    static final String TOKEN = FakeTelegram.TOKEN;
 
     @AfterEach
     void forget() {
