@@ -10,6 +10,7 @@ import dev.camelassistant.config.RouteFiles;
 import dev.camelassistant.config.Settings;
 import dev.camelassistant.crypto.CredentialsCli;
 import dev.camelassistant.logging.LogMasker;
+import dev.camelassistant.management.ManagementServerFactory;
 import org.apache.camel.main.Main;
 
 /**
@@ -53,6 +54,8 @@ public final class CamelAssistant {
         Settings.Role role = Settings.Role.parse(env.get("APP_ROLE"));
         Main main = new Main();
         main.configure().addConfiguration(AppConfiguration.class);
+        // camel-main builds the management server with the factory it finds in the registry
+        main.bind("managementServerFactory", new ManagementServerFactory());
         main.addOverrideProperty("camel.main.routesIncludePattern", RouteFiles.includePattern(role));
         RouteFiles.configureOperatorRoutes(main, env.get("ROUTES_DIR"), "true".equals(env.get("ROUTES_RELOAD")));
         main.run();

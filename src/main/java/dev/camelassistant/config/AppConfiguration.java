@@ -11,11 +11,13 @@ import dev.camelassistant.crypto.CredentialCipher;
 import dev.camelassistant.crypto.CredentialRepository;
 import dev.camelassistant.crypto.KeyRing;
 import dev.camelassistant.health.HealthConfiguration;
+import dev.camelassistant.health.MaskedHealthResults;
 import dev.camelassistant.llm.ClaudeClient;
 import dev.camelassistant.llm.ClaudeErrors;
 import dev.camelassistant.llm.ClaudeHeaderFilter;
 import dev.camelassistant.logging.CorrelationId;
 import dev.camelassistant.logging.LogMasker;
+import dev.camelassistant.management.ManagementServerFactory;
 import dev.camelassistant.telegram.AccessControl;
 import dev.camelassistant.telegram.ChatSequencer;
 import dev.camelassistant.telegram.Commands;
@@ -115,6 +117,10 @@ public class AppConfiguration implements CamelConfiguration {
         registry.bind("claudeHeaderFilter", new ClaudeHeaderFilter());
 
         new HealthConfiguration().configure(context);
+        // every health result is masked (the console, JMX, Jolokia, /health)
+        registry.bind("maskedHealthResults", new MaskedHealthResults());
+
+        ManagementServerFactory.requireGuarded(context);
     }
 
     static String prop(PropertiesComponent props, String key, String fallback) {

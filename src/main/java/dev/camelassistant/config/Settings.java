@@ -67,6 +67,10 @@ public final class Settings {
             new Variable("LOG_FORMAT", "log.format", false),
             new Variable("LOG_LEVEL", "log.level", false),
             new Variable("HTTP_PORT", "app.http-port", false),
+            new Variable("MANAGEMENT_HOST", "management.host", false),
+            new Variable("MANAGEMENT_USER", "management.user", false),
+            new Variable("MANAGEMENT_PASSWORD", "management.password", true),
+            new Variable("DEV_CONSOLE", "management.dev-console", false),
             new Variable("APP_ROLE", "app.role", false),
             new Variable("ROUTES_DIR", "app.routes-dir", false),
             new Variable("ROUTES_RELOAD", "app.routes-reload", false));
@@ -75,6 +79,8 @@ public final class Settings {
     private static final Pattern CHAT_ID = Pattern.compile("-?\\d{1,20}");
     private static final Pattern HEX_KEY = Pattern.compile("[0-9a-fA-F]{64}");
     private static final Pattern REDIS = Pattern.compile("rediss?://([^@/]+@)?[^:/]+(:\\d{1,5})?(/\\d+)?/?");
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:\\[\\]-]{1,253}");
+    private static final Pattern USER = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final List<String> LEVELS = List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
 
     private Settings() {
@@ -126,6 +132,14 @@ public final class Settings {
         c.check("LOG_FORMAT", v -> v.equals("json") || v.equals("text"), "must be json or text");
         c.check("LOG_LEVEL", v -> LEVELS.contains(v.toUpperCase(Locale.ROOT)), "must be one of " + LEVELS);
         c.check("ROUTES_RELOAD", v -> v.equals("true") || v.equals("false"), "must be true or false");
+        c.check("DEV_CONSOLE", v -> v.equals("true") || v.equals("false"), "must be true or false");
+        c.check("MANAGEMENT_HOST", v -> HOST.matcher(v).matches(),
+                "must be an interface address or host name, such as 127.0.0.1 or 0.0.0.0");
+        c.check("MANAGEMENT_USER", v -> USER.matcher(v).matches(),
+                "must be 1 to 64 letters, digits, '.', '_' or '-'");
+        // the password goes into a Vert.x properties file line: user.NAME=PASSWORD,ROLE
+        c.check("MANAGEMENT_PASSWORD", v -> v.length() >= 12 && !v.contains(",") && v.chars().noneMatch(Character::isISOControl),
+                "must be at least 12 characters, without commas or line breaks");
         return c.problems;
     }
 

@@ -194,6 +194,7 @@ public final class AuditBenchmark {
             claude.answers("A short answer.", 0);
             Main main = new Main();
             main.configure().addConfiguration(AppConfiguration.class);
+            main.bind("managementServerFactory", new dev.camelassistant.management.ManagementServerFactory());
             List<String> chats = new ArrayList<>();
             for (int i = 0; i < CHATS; i++) {
                 chats.add(String.valueOf(FIRST_CHAT + i));

@@ -41,7 +41,7 @@ final class BotProcess implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().keySet().removeIf(k -> k.startsWith("TELEGRAM_") || k.startsWith("ANTHROPIC_")
                 || k.startsWith("DATABASE_") || k.startsWith("CLAUDE_") || k.equals("ENCRYPTION_KEY")
-                || k.equals("APP_ROLE") || k.equals("REDIS_URL") || k.equals("QDRANT_URL") || k.startsWith("LOG_"));
+                || k.equals("APP_ROLE") || k.startsWith("MANAGEMENT_") || k.equals("DEV_CONSOLE") || k.equals("REDIS_URL") || k.equals("QDRANT_URL") || k.startsWith("LOG_"));
         pb.environment().putAll(env);
         return new BotProcess(pb.start());
     }

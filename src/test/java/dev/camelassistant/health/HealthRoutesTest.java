@@ -235,7 +235,8 @@ class HealthRoutesTest extends BotRouteTestSupport {
 
     private JsonNode observe(String path, int expectedStatus) throws Exception {
         HttpResponse<String> r = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + path)).build(),
+                HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + path))
+                        .header("Authorization", managementAuthorization()).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(path + " answered " + r.body()).isEqualTo(expectedStatus);
         return JSON.readTree(r.body());

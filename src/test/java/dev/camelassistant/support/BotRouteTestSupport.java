@@ -7,7 +7,10 @@ import java.nio.file.Path;
 import java.util.Properties;
 
 import dev.camelassistant.config.AppConfiguration;
+import dev.camelassistant.management.ManagementServerFactory;
 import org.apache.camel.main.MainConfigurationProperties;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.support.DefaultRegistry;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.TestInstance;
@@ -24,6 +27,8 @@ public abstract class BotRouteTestSupport extends CamelMainTestSupport {
     public static final long FRIEND_CHAT = 2002;
     public static final long STRANGER_CHAT = 6666;
     public static final String API_KEY = "sk-ant-api03-testkeyOnlyForTests_0123456789abcdef";
+    public static final String MANAGEMENT_USER = "operator";
+    public static final String MANAGEMENT_PASSWORD = "management-test-password";
 
     // created lazily: CamelTestSupport's constructor asks for the properties before field initializers run
     protected FakeTelegram telegram;
@@ -38,6 +43,14 @@ public abstract class BotRouteTestSupport extends CamelMainTestSupport {
             dataDir = tempDir();
             httpPort = freePort();
         }
+    }
+
+    /** As the launcher does: camel-main builds the management server with the factory in the registry. */
+    @Override
+    protected Registry createCamelRegistry() throws Exception {
+        Registry registry = new DefaultRegistry();
+        registry.bind("managementServerFactory", new ManagementServerFactory());
+        return registry;
     }
 
     @Override
@@ -60,6 +73,8 @@ public abstract class BotRouteTestSupport extends CamelMainTestSupport {
         p.put("database.password", TestDatabases.password());
         p.put("app.data-dir", dataDir.toString());
         p.put("app.http-port", String.valueOf(httpPort));
+        p.put("management.user", MANAGEMENT_USER);
+        p.put("management.password", MANAGEMENT_PASSWORD);
         p.put("crypto.encryption-key", "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff");
         extraProperties(p);
         return p;
@@ -83,6 +98,12 @@ public abstract class BotRouteTestSupport extends CamelMainTestSupport {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The value of an Authorization header with the management credentials of these tests. */
+    public static String managementAuthorization() {
+        return "Basic " + java.util.Base64.getEncoder().encodeToString(
+                (MANAGEMENT_USER + ":" + MANAGEMENT_PASSWORD).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     public static int freePort() {

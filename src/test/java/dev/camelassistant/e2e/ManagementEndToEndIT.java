@@ -1,0 +1,257 @@
+package dev.camelassistant.e2e;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.client.WireMock;
+import dev.camelassistant.support.FakeTelegram;
+import org.junit.jupiter.api.Test;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The management server of the packaged jar: who gets what on every path, where it listens, and
+ * that no secret leaves it, even while Telegram fails and its errors carry the bot token.
+ */
+class ManagementEndToEndIT extends EndToEndSupport {
+
+    static final String USER = "operator";
+    static final String PASSWORD = "correct-horse-battery-staple";
+    static final String CONTEXT_MBEAN = "org.apache.camel:context=camel-assistant,type=context,name=\"camel-assistant\"";
+
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    /** What each path answers: without credentials, with the operator's, with a wrong password. */
+    record Expect(String method, String path, int anonymous, int operator, int wrongPassword) {
+    }
+
+    static final List<Expect> WITH_PASSWORD = List.of(
+            new Expect("GET", "/observe/health", 200, 200, 401),
+            new Expect("GET", "/observe/health/live", 200, 200, 401),
+            new Expect("GET", "/observe/health/ready", 200, 200, 401),
+            new Expect("GET", "/observe/health?exposureLevel=full&stackTrace=true&data=true", 200, 200, 401),
+            new Expect("GET", "/observe/info", 401, 200, 401),
+            new Expect("GET", "/observe/metrics", 401, 200, 401),
+            new Expect("GET", "/observe/jolokia/version", 401, 200, 401),
+            new Expect("GET", "/q/dev", 401, 200, 401),
+            new Expect("GET", "/q/dev/health", 401, 200, 401),
+            new Expect("GET", "/q/dev/route?action=stop", 401, -1, 401),
+            new Expect("GET", "/q/dev/browse", 401, -1, 401),
+            new Expect("GET", "/q/send", 401, 404, 401),
+            new Expect("POST", "/q/send?endpoint=log:x&body=file:/proc/self/environ", 401, 404, 401),
+            new Expect("GET", "/q/upload", 401, 404, 401),
+            new Expect("GET", "/q/download", 401, 404, 401),
+            new Expect("GET", "/nothing-here", 401, 404, 401));
+
+    static final List<Expect> WITHOUT_PASSWORD = List.of(
+            new Expect("GET", "/observe/health", 200, 200, 200),
+            new Expect("GET", "/observe/health/live", 200, 200, 200),
+            new Expect("GET", "/observe/health/ready", 200, 200, 200),
+            new Expect("GET", "/observe/health?exposureLevel=full&stackTrace=true&data=true", 200, 200, 200),
+            new Expect("GET", "/observe/info", 404, 404, 404),
+            new Expect("GET", "/observe/metrics", 404, 404, 404),
+            new Expect("GET", "/observe/jolokia/version", 404, 404, 404),
+            new Expect("GET", "/q/dev", 404, 404, 404),
+            new Expect("GET", "/q/dev/route?action=stop", 404, 404, 404),
+            new Expect("POST", "/q/send?endpoint=log:x&body=file:/proc/self/environ", 404, 404, 404));
+
+    int port;
+
+    Map<String, String> managedEnv(boolean password) {
+        Map<String, String> env = env();
+        port = Integer.parseInt(env.get("HTTP_PORT"));
+        env.put("MANAGEMENT_USER", USER);
+        env.put("DEV_CONSOLE", "true");
+        if (password) {
+            env.put("MANAGEMENT_PASSWORD", PASSWORD);
+        }
+        claude.modelKnown();
+        return env;
+    }
+
+    @Test
+    void withAPasswordEveryPathButHealthNeedsTheOperatorAndHealthDetailsAreTheOperatorsOnly() throws Exception {
+        BotProcess bot = start(managedEnv(true));
+        awaitUp();
+
+        List<String> mismatches = new ArrayList<>();
+        for (Expect e : WITH_PASSWORD) {
+            check(e, null, e.anonymous(), mismatches);
+            check(e, PASSWORD, e.operator(), mismatches);
+            check(e, "wrong-password-123", e.wrongPassword(), mismatches);
+        }
+        assertThat(mismatches).as("paths answering differently from the table").isEmpty();
+
+        // without credentials: the status and nothing else, whatever the query asks for
+        for (String path : List.of("/observe/health", "/observe/health/live", "/observe/health/ready",
+                "/observe/health?exposureLevel=full&stackTrace=true&data=true")) {
+            HttpResponse<String> r = call("GET", path, null);
+            assertThat(JSON.readTree(r.body()).fieldNames()).toIterable().as(path).containsExactly("status");
+        }
+        // with them: every check by name (the control: details exist, and are shown to the operator)
+        JsonNode full = JSON.readTree(call("GET", "/observe/health", PASSWORD).body());
+        assertThat(full.path("checks").findValuesAsText("name")).contains("postgresql", "claude", "consumer:telegram-inbound");
+        assertThat(call("GET", "/observe/health?stackTrace=true", PASSWORD).body()).doesNotContain("error-stacktrace");
+
+        // the dev console answers the operator (DEV_CONSOLE=true), Jolokia reads the Camel context's state
+        assertThat(call("GET", "/q/dev/context", PASSWORD).body()).contains("camel-assistant");
+        JsonNode state = JSON.readTree(jolokia("{\"type\":\"read\",\"mbean\":" + JSON.writeValueAsString(CONTEXT_MBEAN)
+                                               + ",\"attribute\":\"State\"}", PASSWORD).body());
+        assertThat(state.path("status").asInt()).as(state.toString()).isEqualTo(200);
+        assertThat(state.path("value").asText()).isEqualTo("Started");
+        // ... but not the JVM's diagnostic commands (agent loading, heap dumps)
+        JsonNode diagnostic = JSON.readTree(jolokia("{\"type\":\"exec\",\"mbean\":\"com.sun.management:type=DiagnosticCommand\","
+                                                    + "\"operation\":\"vmVersion\"}", PASSWORD).body());
+        assertThat(diagnostic.path("status").asInt()).as(diagnostic.toString()).isEqualTo(403);
+
+        // the credentials file was read at start and is gone
+        assertThat(String.join("\n", bot.stdout())).contains("Management server on 127.0.0.1:" + port)
+                .doesNotContain(PASSWORD);
+        try (var files = java.nio.file.Files.list(java.nio.file.Path.of(System.getProperty("java.io.tmpdir")))) {
+            assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("camel-assistant-management"));
+        }
+    }
+
+    @Test
+    void withoutAPasswordOnlyTheHealthStatusIsServedOnLoopback() throws Exception {
+        BotProcess bot = start(managedEnv(false));
+        awaitUp();
+        List<String> mismatches = new ArrayList<>();
+        for (Expect e : WITHOUT_PASSWORD) {
+            check(e, null, e.anonymous(), mismatches);
+            check(e, "whatever-password", e.operator(), mismatches);
+        }
+        assertThat(mismatches).as("paths answering differently from the table").isEmpty();
+        assertThat(JSON.readTree(call("GET", "/observe/health?exposureLevel=full", "whatever-password").body())
+                .fieldNames()).toIterable().containsExactly("status");
+        assertThat(String.join("\n", bot.stdout())).contains("DEV_CONSOLE=true is ignored");
+
+        // listening on loopback only: reachable on 127.0.0.1 (the control), refused on this machine's other address
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            assertThat(s.isConnected()).isTrue();
+        }
+        InetAddress external = nonLoopbackAddress();
+        assumeThat(external).as("this machine has a non-loopback IPv4 address").isNotNull();
+        assertThat(connects(external, port)).as("management port on " + external).isFalse();
+    }
+
+    @Test
+    void noSecretInAnyManagementAnswerWhileTelegramFails() throws Exception {
+        start(managedEnv(true));
+        awaitUp();
+        // getUpdates fails: camel-telegram's error message holds the Bot API URL, and with it the token
+        telegram.server().stubFor(WireMock.any(urlPathMatching("/bot[^/]+/getUpdates")).atPriority(1)
+                .willReturn(aResponse().withStatus(502).withBody("Bad Gateway")));
+        await().atMost(Duration.ofSeconds(30)).until(() -> call("GET", "/observe/health", null).statusCode() == 503);
+
+        String secretPart = FakeTelegram.TOKEN.substring(FakeTelegram.TOKEN.indexOf(':') + 1);
+        List<String> answers = new ArrayList<>();
+        for (Expect e : WITH_PASSWORD) {
+            if (e.operator() > 0) {
+                answers.add(e.path() + " -> " + call(e.method(), e.path(), null).body());
+                answers.add(e.path() + " (operator) -> " + call(e.method(), e.path(), PASSWORD).body());
+            }
+        }
+        for (String path : List.of("/observe/health?exposureLevel=full&stackTrace=true&data=true",
+                "/observe/health/ready?exposureLevel=full&stackTrace=true&data=true", "/q/dev/health?stackTrace=true",
+                "/q/dev/consumer", "/q/dev/route", "/q/dev/endpoint", "/q/dev/properties", "/q/dev/log")) {
+            answers.add(path + " (operator) -> " + call("GET", path, PASSWORD).body());
+        }
+        answers.add("jolokia health -> " + jolokia("{\"type\":\"exec\",\"mbean\":\"org.apache.camel:context=camel-assistant,"
+                                                    + "type=health,name=DefaultHealthCheck\",\"operation\":\"details()\"}", PASSWORD).body());
+        answers.add("jolokia search -> " + jolokia("{\"type\":\"read\",\"mbean\":\"org.apache.camel:type=consumers,*\"}", PASSWORD).body());
+
+        String all = String.join("\n", answers);
+        // the control: the operator does see the failing consumer and its (masked) error
+        JsonNode full = JSON.readTree(call("GET", "/observe/health?exposureLevel=full", PASSWORD).body());
+        JsonNode consumer = null;
+        for (JsonNode c : full.path("checks")) {
+            if (c.path("name").asText().equals("consumer:telegram-inbound")) {
+                consumer = c;
+            }
+        }
+        assertThat(consumer).as(full.toString()).isNotNull();
+        assertThat(consumer.path("status").asText()).isEqualTo("DOWN");
+        assertThat(consumer.toString()).contains("502").contains("****");
+        assertThat(all).doesNotContain(FakeTelegram.TOKEN).doesNotContain(secretPart).doesNotContain(API_KEY)
+                .doesNotContain(ENCRYPTION_KEY).doesNotContain(PASSWORD);
+    }
+
+    private void awaitUp() {
+        await().atMost(Duration.ofSeconds(30)).until(() -> call("GET", "/observe/health", null).statusCode() == 200);
+    }
+
+    private void check(Expect e, String password, int expected, List<String> mismatches) throws Exception {
+        if (expected < 0) {
+            return; // not called with these credentials (it would stop a route or read queued messages)
+        }
+        int status = call(e.method(), e.path(), password).statusCode();
+        if (status != expected) {
+            mismatches.add(e.method() + " " + e.path() + (password == null ? " anonymous" : " with " + password)
+                           + ": " + status + ", expected " + expected);
+        }
+    }
+
+    HttpResponse<String> call(String method, String path, String password) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(20))
+                .method(method, HttpRequest.BodyPublishers.noBody());
+        if (password != null) {
+            b.header("Authorization", basic(USER, password));
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> jolokia(String json, String password) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/observe/jolokia"))
+                .timeout(Duration.ofSeconds(20))
+                .header("Authorization", basic(USER, password))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    static InetAddress nonLoopbackAddress() throws Exception {
+        for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            if (!nif.isUp() || nif.isLoopback()) {
+                continue;
+            }
+            for (InetAddress a : Collections.list(nif.getInetAddresses())) {
+                if (a instanceof Inet4Address) {
+                    return a;
+                }
+            }
+        }
+        return null;
+    }
+
+    static boolean connects(InetAddress address, int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new java.net.InetSocketAddress(address, port), 2000);
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+}
