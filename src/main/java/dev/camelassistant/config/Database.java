@@ -2,9 +2,7 @@ package dev.camelassistant.config;
 
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 
 import javax.sql.DataSource;
 
@@ -17,8 +15,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The bot's PostgreSQL: the one named by DATABASE_URL, or an embedded PostgreSQL whose data lives
- * in DATA_DIR/postgres when DATABASE_URL is unset. Opens a HikariCP pool and applies the Flyway
- * migrations; {@link #close()} closes the pool and stops the embedded server.
+ * in DATA_DIR/postgres when DATABASE_URL is unset (locked with passwords, see {@link EmbeddedServer}).
+ * Opens a HikariCP pool and applies the Flyway migrations; {@link #close()} closes the pool and
+ * stops the embedded server.
  */
 public final class Database implements AutoCloseable {
 
@@ -60,7 +59,10 @@ public final class Database implements AutoCloseable {
         return ds;
     }
 
-    /** The JDBC URL in use (the embedded server's when DATABASE_URL is unset); may hold credentials: do not log. */
+    /**
+     * The JDBC URL in use; for the embedded server it names the bot's role and holds its password, so
+     * that it works on its own. May hold credentials: do not log.
+     */
     public String jdbcUrl() {
         return jdbcUrl;
     }
@@ -72,27 +74,25 @@ public final class Database implements AutoCloseable {
     public static Database open(String url, String user, String password, Path dataDir, int poolSize) {
         EmbeddedPostgres embedded = null;
         String jdbcUrl = url;
+        String poolUrl = url;
         String description;
         try {
             if (url == null || url.isBlank()) {
-                Path pgData = dataDir.resolve("postgres");
-                Files.createDirectories(pgData);
-                embedded = EmbeddedPostgres.builder()
-                        .setDataDirectory(pgData)
-                        .setCleanDataDirectory(false)
-                        .setPGStartupWait(Duration.ofSeconds(30))
-                        .start();
-                jdbcUrl = embedded.getJdbcUrl("postgres", "postgres");
-                user = "postgres";
-                password = null;
-                description = "embedded PostgreSQL in " + pgData.toAbsolutePath() + " (localhost:" + embedded.getPort()
-                              + ", database postgres)";
+                EmbeddedServer server = EmbeddedServer.start(dataDir);
+                embedded = server.postgres();
+                poolUrl = server.poolUrl();
+                jdbcUrl = server.urlWithPassword();
+                user = server.user();
+                password = server.password();
+                description = "embedded PostgreSQL in " + dataDir.resolve("postgres").toAbsolutePath() + " (localhost:"
+                              + server.port() + ", database " + EmbeddedServer.DATABASE + ", role " + server.user()
+                              + ", password in " + dataDir.resolve(EmbeddedServer.PASSWORD_FILE).toAbsolutePath() + ")";
             } else {
                 description = "PostgreSQL at " + hostAndDatabase(url);
             }
             HikariConfig config = new HikariConfig();
             config.setPoolName("camel-assistant");
-            config.setJdbcUrl(jdbcUrl);
+            config.setJdbcUrl(poolUrl);
             if (user != null && !user.isBlank()) {
                 config.setUsername(user);
             }
