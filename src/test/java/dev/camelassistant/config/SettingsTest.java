@@ -66,6 +66,29 @@ class SettingsTest {
     }
 
     @Test
+    void managementSettingsAreCheckedAndTheBadPasswordIsNotEchoed() {
+        Map<String, String> env = valid();
+        env.put("MANAGEMENT_HOST", "0.0.0.0");
+        env.put("MANAGEMENT_USER", "ops-team");
+        env.put("MANAGEMENT_PASSWORD", "twelve-chars");
+        env.put("DEV_CONSOLE", "true");
+        assertThat(Settings.validate(env)).isEmpty();
+
+        env.put("MANAGEMENT_HOST", "0.0.0.0/0");
+        env.put("MANAGEMENT_USER", "ops=team");
+        env.put("MANAGEMENT_PASSWORD", "short,pw");
+        env.put("DEV_CONSOLE", "yes");
+        List<String> problems = Settings.validate(env);
+        assertThat(problems).containsExactly(
+                "DEV_CONSOLE: must be true or false (got 'yes')",
+                "MANAGEMENT_HOST: must be an interface address or host name, such as 127.0.0.1 or 0.0.0.0 (got '0.0.0.0/0')",
+                "MANAGEMENT_USER: must be 1 to 64 letters, digits, '.', '_' or '-' (got 'ops=team')",
+                "MANAGEMENT_PASSWORD: must be at least 12 characters, without commas or line breaks");
+        env.put("MANAGEMENT_PASSWORD", "a,password-long-enough");
+        assertThat(Settings.validate(env)).contains("MANAGEMENT_PASSWORD: must be at least 12 characters, without commas or line breaks");
+    }
+
+    @Test
     void aMalformedBotTokenIsNotEchoed() {
         Map<String, String> env = valid();
         env.put("TELEGRAM_BOT_TOKEN", "not-a-token-secret-123");
