@@ -9,13 +9,15 @@ import dev.camelassistant.config.DatabaseStartup;
 import dev.camelassistant.config.RouteFiles;
 import dev.camelassistant.config.Settings;
 import dev.camelassistant.crypto.CredentialsCli;
+import dev.camelassistant.health.HealthcheckCli;
 import dev.camelassistant.logging.LogMasker;
 import dev.camelassistant.management.ManagementServerFactory;
 import org.apache.camel.main.Main;
 
 /**
- * Entry point: {@code keygen} and {@code credentials ...} are command-line tools; with no argument
- * the settings are checked (exit code 2 and one line per problem) and camel-main runs the bot.
+ * Entry point: {@code keygen}, {@code credentials ...} and {@code healthcheck} are command-line
+ * tools; with no argument the settings are checked (exit code 2 and one line per problem) and
+ * camel-main runs the bot.
  */
 public final class CamelAssistant {
 
@@ -38,6 +40,8 @@ public final class CamelAssistant {
                 case "keygen", "credentials":
                     registerSecrets(env);
                     return CredentialsCli.run(args, System.in, out, err, env);
+                case "healthcheck":
+                    return HealthcheckCli.run(env, out, err);
                 default:
                     err.println("camel-assistant: unknown command '" + args[0] + "'");
                     err.print(usage());
@@ -82,6 +86,8 @@ public final class CamelAssistant {
                   credentials list           list credential names
                   credentials delete NAME    delete a credential
                   credentials rotate         re-encrypt every credential under the current ENCRYPTION_KEY
+                  healthcheck                exit 0 when the running bot's /observe/health/live answers 200
+                                             (HTTP_PORT, MANAGEMENT_HOST), else 1: the Docker HEALTHCHECK
                   --help                     this text
 
                 Exit codes: 0 done, 1 not found, 2 usage or configuration error,

@@ -50,7 +50,7 @@ class CamelAssistantTest {
     void helpAndUnknownCommands() throws Exception {
         JavaProcess.Result help = JavaProcess.run(Map.of(), null, "--help");
         assertThat(help.exitCode()).isZero();
-        assertThat(help.stdout()).contains("credentials set NAME").contains("keygen");
+        assertThat(help.stdout()).contains("credentials set NAME").contains("keygen").contains("healthcheck");
 
         JavaProcess.Result unknown = JavaProcess.run(Map.of(), null, "frobnicate");
         assertThat(unknown.exitCode()).isEqualTo(2);
