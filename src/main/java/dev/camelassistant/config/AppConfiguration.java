@@ -28,11 +28,14 @@ import dev.camelassistant.telegram.TelegramErrors;
 import dev.camelassistant.telegram.TelegramInbox;
 import dev.camelassistant.telegram.TelegramSender;
 import dev.camelassistant.telegram.TypingIndicator;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
 
 /**
@@ -46,12 +49,8 @@ public class AppConfiguration implements CamelConfiguration {
         PropertiesComponent props = context.getPropertiesComponent();
         var registry = context.getRegistry();
 
-        // the one meter registry: camel-micrometer-prometheus finds it under this name (and serves it on
-        // /observe/metrics) instead of creating its own, so Camel's route metrics and the bot's share it
-        PrometheusMeterRegistry meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        registry.bind("metricsRegistry", meterRegistry);
         String model = prop(props, "claude.model", "claude-sonnet-4-6");
-        BotMetrics metrics = new BotMetrics(meterRegistry, model);
+        BotMetrics metrics = new BotMetrics(meterRegistry(registry), model);
         registry.bind("botMetrics", metrics);
 
         Path dataDir = Path.of(prop(props, "app.data-dir", "./data"));
@@ -127,6 +126,23 @@ public class AppConfiguration implements CamelConfiguration {
         registry.bind("claudeHeaderFilter", new ClaudeHeaderFilter());
 
         new HealthConfiguration().configure(context);
+    }
+
+    /**
+     * The one meter registry, bound as {@code metricsRegistry}: camel-micrometer-prometheus serves it on
+     * /observe/metrics, so Camel's route metrics and the bot's share it. With camel.metrics.enabled,
+     * camel-main has already created and bound it before it runs configuration classes (its
+     * MicrometerPrometheus service looks that name up, else creates one): the bot's meters join that
+     * one. Otherwise it is created here, and a MicrometerPrometheus started later finds it.
+     */
+    static MeterRegistry meterRegistry(Registry registry) {
+        MeterRegistry existing = registry.lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME, MeterRegistry.class);
+        if (existing != null) {
+            return existing;
+        }
+        PrometheusMeterRegistry created = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registry.bind(MicrometerConstants.METRICS_REGISTRY_NAME, created);
+        return created;
     }
 
     static String prop(PropertiesComponent props, String key, String fallback) {
