@@ -4,6 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.camelassistant.logging.CorrelationId;
+import dev.camelassistant.metrics.BotMetrics;
+import dev.camelassistant.metrics.BotMetrics.MessageKind;
 import dev.camelassistant.telegram.InboundMessages;
 import org.apache.camel.Exchange;
 
@@ -11,16 +13,23 @@ import org.apache.camel.Exchange;
  * What the routes record, read from the exchange's headers: ids, lengths and counts only, never the
  * message text or Claude's answer. Every method only queues (see {@link AuditTrail}); none blocks
  * or throws.
+ * <p>
+ * The telegram-inbound route calls exactly one of messageReceived (text going to Claude, after the
+ * inbox skipped redeliveries), messageRefused or command per update, so these also count
+ * {@value BotMetrics#MESSAGES_RECEIVED} by kind: the metric and the audit trail agree.
  */
 public class AuditEvents {
 
     private final AuditRecorder recorder;
+    private final BotMetrics metrics;
 
-    public AuditEvents(AuditRecorder recorder) {
+    public AuditEvents(AuditRecorder recorder, BotMetrics metrics) {
         this.recorder = recorder;
+        this.metrics = metrics;
     }
 
     public void messageReceived(Exchange exchange) {
+        metrics.messageReceived(MessageKind.TEXT);
         Map<String, Object> meta = base(exchange);
         Object body = exchange.getMessage().getBody();
         String text = body instanceof org.apache.camel.component.telegram.model.IncomingMessage m ? m.getText()
@@ -32,10 +41,12 @@ public class AuditEvents {
     }
 
     public void messageRefused(Exchange exchange) {
+        metrics.messageReceived(MessageKind.REFUSED);
         record(exchange, "message_refused", base(exchange), AuditEntry.Status.SUCCESS, null, null);
     }
 
     public void command(Exchange exchange) {
+        metrics.messageReceived(MessageKind.COMMAND);
         Map<String, Object> meta = base(exchange);
         meta.put("command", exchange.getMessage().getHeader(InboundMessages.COMMAND, String.class));
         record(exchange, "command", meta, AuditEntry.Status.SUCCESS, null, null);

@@ -55,6 +55,8 @@ public class AuditTrail extends ServiceSupport implements AuditRecorder {
     private final Deque<AuditEntry> queue = new ArrayDeque<>();
     private final List<AuditEntry> inFlight = new ArrayList<>();
     private long dropped;
+    /** Entries lost since start (never reset): pushed out of the full queue, or refused by the database. */
+    private long droppedTotal;
     private boolean failing;
 
     private long batchTimeoutNanos = 200_000_000L;
@@ -121,6 +123,11 @@ public class AuditTrail extends ServiceSupport implements AuditRecorder {
     /** How many entries the queue has dropped since the last report. */
     public synchronized long dropped() {
         return dropped;
+    }
+
+    /** Entries lost since start, for the metrics: dropped from the full queue or refused by the database. */
+    public synchronized long droppedTotal() {
+        return droppedTotal;
     }
 
     /** Up to batch-size entries as camel-sql parameter maps; they stay in flight until confirmed or returned. */
@@ -283,6 +290,9 @@ public class AuditTrail extends ServiceSupport implements AuditRecorder {
             return false;
         }
         if (rejected > 0) {
+            synchronized (this) {
+                droppedTotal += rejected;
+            }
             LOG.warn("Audit trail: the database refused {} of {} entries of a batch (SQLState {}); they are dropped",
                     rejected, batch.size(), lastError);
         }
@@ -384,6 +394,7 @@ public class AuditTrail extends ServiceSupport implements AuditRecorder {
         while (queue.size() > capacity) {
             queue.pollFirst();
             dropped++;
+            droppedTotal++;
         }
     }
 

@@ -18,6 +18,7 @@ import dev.camelassistant.llm.ClaudeHeaderFilter;
 import dev.camelassistant.logging.CorrelationId;
 import dev.camelassistant.logging.LogMasker;
 import dev.camelassistant.management.ManagementServerFactory;
+import dev.camelassistant.metrics.BotMetrics;
 import dev.camelassistant.telegram.AccessControl;
 import dev.camelassistant.telegram.ChatSequencer;
 import dev.camelassistant.telegram.Commands;
@@ -29,9 +30,14 @@ import dev.camelassistant.telegram.TelegramErrors;
 import dev.camelassistant.telegram.TelegramInbox;
 import dev.camelassistant.telegram.TelegramSender;
 import dev.camelassistant.telegram.TypingIndicator;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
 
 /**
@@ -44,6 +50,10 @@ public class AppConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         PropertiesComponent props = context.getPropertiesComponent();
         var registry = context.getRegistry();
+
+        String model = prop(props, "claude.model", "claude-sonnet-4-6");
+        BotMetrics metrics = new BotMetrics(meterRegistry(registry), model);
+        registry.bind("botMetrics", metrics);
 
         Path dataDir = Path.of(prop(props, "app.data-dir", "./data"));
         Database database = DatabaseStartup.take();
@@ -63,6 +73,7 @@ public class AppConfiguration implements CamelConfiguration {
         // added after the database: Camel stops services in reverse, so the audit queue flushes first
         context.addService(auditTrail, true, true);
         registry.bind("auditTrail", auditTrail);
+        metrics.watchAuditQueue(auditTrail, AuditTrail::pending, AuditTrail::droppedTotal);
         registry.bind("auditCommand", new AuditCommand(auditTrail));
         registry.bind("auditRetention", new AuditRetention(database.dataSource(), auditTrail,
                 Integer.parseInt(prop(props, "audit.retention-days", "30")),
@@ -75,7 +86,7 @@ public class AppConfiguration implements CamelConfiguration {
         registry.bind("credentialCipher", cipher);
         registry.bind("credentialRepository", new CredentialRepository(database.dataSource(), cipher, auditTrail));
 
-        AuditEvents audit = new AuditEvents(auditTrail);
+        AuditEvents audit = new AuditEvents(auditTrail, metrics);
         registry.bind("audit", audit);
 
         String token = prop(props, "telegram.bot-token", "");
@@ -97,7 +108,7 @@ public class AppConfiguration implements CamelConfiguration {
                 Long.parseLong(prop(props, "telegram.chat-interval-ms", "1000")),
                 Integer.parseInt(prop(props, "telegram.chat-burst", "3"))));
         registry.bind("telegramErrors", new TelegramErrors());
-        TelegramSender sender = new TelegramSender(context);
+        TelegramSender sender = new TelegramSender(context, metrics);
         onStop(context, sender::close);
         registry.bind("telegramSender", sender);
 
@@ -105,15 +116,15 @@ public class AppConfiguration implements CamelConfiguration {
         // written once more after every route has stopped (answered marks of the last replies)
         onStop(context, inbox::flush);
         registry.bind("inbox", inbox);
+        metrics.watchInbox(inbox, TelegramInbox::pending);
         TypingIndicator typing = new TypingIndicator(prop(props, "telegram.api-url", "https://api.telegram.org"), token,
                 Long.parseLong(prop(props, "telegram.typing-interval-ms", "4000")));
         onStop(context, typing::close);
         registry.bind("typingIndicator", typing);
 
-        String model = prop(props, "claude.model", "claude-sonnet-4-6");
         registry.bind("claudeClient", new ClaudeClient(apiKey, model,
-                Integer.parseInt(prop(props, "claude.max-tokens", "4096")), prop(props, "claude.system-prompt", ""), audit));
-        registry.bind("claudeErrors", new ClaudeErrors(model, audit));
+                Integer.parseInt(prop(props, "claude.max-tokens", "4096")), prop(props, "claude.system-prompt", ""), audit, metrics));
+        registry.bind("claudeErrors", new ClaudeErrors(model, audit, metrics));
         registry.bind("claudeHeaderFilter", new ClaudeHeaderFilter());
 
         new HealthConfiguration().configure(context);
@@ -121,6 +132,23 @@ public class AppConfiguration implements CamelConfiguration {
         registry.bind("maskedHealthResults", new MaskedHealthResults());
 
         ManagementServerFactory.requireGuarded(context);
+    }
+
+    /**
+     * The one meter registry, bound as {@code metricsRegistry}: camel-micrometer-prometheus serves it on
+     * /observe/metrics, so Camel's route metrics and the bot's share it. With camel.metrics.enabled,
+     * camel-main has already created and bound it before it runs configuration classes (its
+     * MicrometerPrometheus service looks that name up, else creates one): the bot's meters join that
+     * one. Otherwise it is created here, and a MicrometerPrometheus started later finds it.
+     */
+    static MeterRegistry meterRegistry(Registry registry) {
+        MeterRegistry existing = registry.lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME, MeterRegistry.class);
+        if (existing != null) {
+            return existing;
+        }
+        PrometheusMeterRegistry created = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registry.bind(MicrometerConstants.METRICS_REGISTRY_NAME, created);
+        return created;
     }
 
     static String prop(PropertiesComponent props, String key, String fallback) {

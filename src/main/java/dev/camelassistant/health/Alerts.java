@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import dev.camelassistant.audit.AuditEntry;
 import dev.camelassistant.audit.AuditEvents;
 import dev.camelassistant.logging.LogMasker;
+import dev.camelassistant.metrics.BotMetrics;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
@@ -38,15 +39,18 @@ public final class Alerts {
     private final AlertCooldown cooldown;
     private final String adminChatId;
     private final AuditEvents audit;
+    private final BotMetrics metrics;
 
     /**
      * @param adminChatId TELEGRAM_ADMIN_CHAT_ID; blank: alerts are only logged
      * @param audit       the "audit" bean; null: nothing is recorded
+     * @param metrics     counts {@value BotMetrics#ALERTS_SENT} by service and kind
      */
-    public Alerts(AlertCooldown cooldown, String adminChatId, AuditEvents audit) {
+    public Alerts(AlertCooldown cooldown, String adminChatId, AuditEvents audit, BotMetrics metrics) {
         this.cooldown = cooldown;
         this.adminChatId = adminChatId == null ? "" : adminChatId.trim();
         this.audit = audit;
+        this.metrics = metrics;
     }
 
     /** Filter of the alert route: true when this alert goes out now (the cooldown allows it and there is an admin chat). */
@@ -122,15 +126,17 @@ public final class Alerts {
         return adminChatId;
     }
 
-    /** Audit entry alert_sent with service and kind. */
+    /** The alert (or recovery message) went to the outbound queue: counted, and audited as alert_sent with service and kind. */
     public void sent(Exchange exchange) {
+        Message in = exchange.getMessage();
+        String service = header(in, SERVICE, "unknown");
+        String kind = header(in, KIND, ServiceHealth.KIND_DOWN);
+        metrics.alertSent(service, kind);
         if (audit == null) {
             return;
         }
-        Message in = exchange.getMessage();
         try {
-            audit.action(exchange, "alert_sent",
-                    Map.of("service", header(in, SERVICE, "unknown"), "kind", header(in, KIND, ServiceHealth.KIND_DOWN)),
+            audit.action(exchange, "alert_sent", Map.of("service", service, "kind", kind),
                     AuditEntry.Status.SUCCESS, null, null);
         } catch (RuntimeException e) {
             LOG.warn("Could not record alert_sent: {}", HealthProber.describe(e));

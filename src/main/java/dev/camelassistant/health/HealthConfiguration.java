@@ -10,6 +10,7 @@ import javax.sql.DataSource;
 
 import dev.camelassistant.audit.AuditEvents;
 import dev.camelassistant.logging.LogMasker;
+import dev.camelassistant.metrics.BotMetrics;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
@@ -19,7 +20,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Beans of the health package: checks, alert cooldown, /health formatting. Called by AppConfiguration,
- * after it bound "dataSource" and "audit".
+ * after it bound "dataSource", "audit" and "botMetrics".
  * <p>
  * Binds "healthProber" (parallel probes, latest results), one {@link ServiceHealthCheck} per
  * service (Camel's health registry finds them as beans: /observe/health, JMX), "healthReport"
@@ -75,12 +76,29 @@ public class HealthConfiguration implements CamelConfiguration {
                         Duration.ofMillis(positive(props, "alert.redis-timeout-ms", 500)));
         context.addService(cooldown, true, true);
         registry.bind("alertCooldown", cooldown);
+        BotMetrics metrics = registry.lookupByNameAndType("botMetrics", BotMetrics.class);
+        expectAlerts(metrics, probes);
         registry.bind("alerts", new Alerts(cooldown, prop(props, "telegram.admin-chat-id", ""),
-                registry.lookupByNameAndType("audit", AuditEvents.class)));
+                registry.lookupByNameAndType("audit", AuditEvents.class), metrics));
 
         LOG.info("Health: probes {} every {} s (timeout {} ms), alert cooldown {} s {}",
                 prober.services(), interval.toSeconds(), timeout.toMillis(), cooldownPeriod.toSeconds(),
                 cooldown.isShared() ? "shared through " + redisUrl : "in memory");
+    }
+
+    /**
+     * Registers the alert counters that can occur, at 0: every service can be down, time out and
+     * recover; Claude's probe and requests also report the kinds of its API errors.
+     */
+    static void expectAlerts(BotMetrics metrics, List<ServiceProbe> probes) {
+        for (ServiceProbe probe : probes) {
+            List<String> kinds = "claude".equals(probe.service())
+                    ? List.of(ServiceHealth.KIND_DOWN, ServiceHealth.KIND_TIMEOUT, ServiceHealth.KIND_REJECTED_KEY,
+                            ServiceHealth.KIND_UNKNOWN_MODEL, ServiceHealth.KIND_OVERLOADED, ServiceHealth.KIND_RATE_LIMITED,
+                            Alerts.KIND_RECOVERED)
+                    : List.of(ServiceHealth.KIND_DOWN, ServiceHealth.KIND_TIMEOUT, Alerts.KIND_RECOVERED);
+            kinds.forEach(kind -> metrics.expectAlert(probe.service(), kind));
+        }
     }
 
     static String prop(PropertiesComponent props, String key, String fallback) {

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.camelassistant.audit.AuditEntry;
 import dev.camelassistant.audit.AuditEvents;
+import dev.camelassistant.metrics.BotMetrics;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
@@ -23,7 +24,8 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
  * Maps one user message to a Claude Messages API request and the API's answer back to reply text.
  * The request carries only model, max_tokens, the optional system prompt and the user's text (no
  * temperature or top_p). The answer's text blocks are joined; usage, stop reason and latency are
- * logged as {@code llm_response} and audited as {@code llm_request}.
+ * logged as {@code llm_response} and audited as {@code llm_request}, and counted in the metrics
+ * (a call with outcome ok, its latency, its tokens by model).
  */
 public class ClaudeClient {
 
@@ -39,13 +41,16 @@ public class ClaudeClient {
     private final int maxTokens;
     private final String systemPrompt;
     private final AuditEvents audit;
+    private final BotMetrics metrics;
 
-    public ClaudeClient(String apiKey, String model, int maxTokens, String systemPrompt, AuditEvents audit) {
+    public ClaudeClient(String apiKey, String model, int maxTokens, String systemPrompt, AuditEvents audit,
+                        BotMetrics metrics) {
         this.apiKey = apiKey;
         this.model = model;
         this.maxTokens = maxTokens;
         this.systemPrompt = systemPrompt == null || systemPrompt.isBlank() ? defaultSystemPrompt() : systemPrompt.strip();
         this.audit = audit;
+        this.metrics = metrics;
     }
 
     public String model() {
@@ -79,7 +84,8 @@ public class ClaudeClient {
     public void readAnswer(Exchange exchange) {
         Message in = exchange.getMessage();
         in.removeHeader("x-api-key");
-        long latencyMs = latencyMs(exchange);
+        long latencyNanos = latencyNanos(exchange);
+        long latencyMs = latencyNanos < 0 ? -1 : latencyNanos / 1_000_000;
         JsonNode root;
         try {
             root = JSON.readTree(in.getBody(String.class));
@@ -118,12 +124,15 @@ public class ClaudeClient {
         meta.put("latencyMs", latencyMs);
         meta.put("answerLength", text.length());
         audit.action(exchange, "llm_request", meta, AuditEntry.Status.SUCCESS, null, answeredBy);
+        metrics.claudeCall(BotMetrics.ClaudeOutcome.OK, latencyNanos);
+        metrics.claudeTokens(answeredBy, inputTokens, outputTokens);
         in.setBody(text.toString());
     }
 
-    static long latencyMs(Exchange exchange) {
+    /** Time since {@link #prepareRequest}, or -1 when the request was never prepared. */
+    static long latencyNanos(Exchange exchange) {
         Long started = exchange.getMessage().getHeader(STARTED_AT, Long.class);
-        return started == null ? -1 : (System.nanoTime() - started) / 1_000_000;
+        return started == null ? -1 : System.nanoTime() - started;
     }
 
     private static String defaultSystemPrompt() {

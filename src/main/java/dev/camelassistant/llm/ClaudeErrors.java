@@ -8,6 +8,8 @@ import dev.camelassistant.audit.AuditEntry;
 import dev.camelassistant.audit.AuditEvents;
 import dev.camelassistant.logging.CorrelationId;
 import dev.camelassistant.logging.LogMasker;
+import dev.camelassistant.metrics.BotMetrics;
+import dev.camelassistant.metrics.BotMetrics.ClaudeOutcome;
 import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.slf4j.Logger;
@@ -17,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * What happens when a Claude call fails. The onException branches of claude.camel.yaml decide the
  * kind on the HTTP status and call {@link #handle}, which logs at the right level, audits, and
  * leaves the user's reply in the body (no internals, plus a short reference to the correlation
- * id) and, when the owner must hear of it, the alert text in header {@code alertText}.
+ * id) and, when the owner must hear of it, the alert text in header {@code alertText}. It also
+ * counts the failed call and its latency in the metrics (see {@link #outcomeOf} for the outcome tag).
  */
 public class ClaudeErrors {
 
@@ -34,10 +37,27 @@ public class ClaudeErrors {
 
     private final String model;
     private final AuditEvents audit;
+    private final BotMetrics metrics;
 
-    public ClaudeErrors(String model, AuditEvents audit) {
+    public ClaudeErrors(String model, AuditEvents audit, BotMetrics metrics) {
         this.model = model;
         this.audit = audit;
+        this.metrics = metrics;
+    }
+
+    /**
+     * The {@code outcome} tag of {@value BotMetrics#CLAUDE_CALLS} for a failure kind: what the user was
+     * told. overloaded (HTTP 529, 503) and timeout both mean "Claude is unavailable" → overloaded (the
+     * latency histogram tells the timeouts apart); rate_limited and rejected_key keep their names;
+     * unknown_model and any other failure (other HTTP status, an unreadable answer) → other.
+     */
+    static ClaudeOutcome outcomeOf(String kind) {
+        return switch (kind) {
+            case "overloaded", "timeout" -> ClaudeOutcome.OVERLOADED;
+            case "rate_limited" -> ClaudeOutcome.RATE_LIMITED;
+            case "rejected_key" -> ClaudeOutcome.REJECTED_KEY;
+            default -> ClaudeOutcome.OTHER;
+        };
     }
 
     public void handle(Exchange exchange) {
@@ -45,7 +65,9 @@ public class ClaudeErrors {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         int status = cause instanceof HttpOperationFailedException h ? h.getStatusCode() : 0;
         String detail = describe(cause);
-        long latencyMs = ClaudeClient.latencyMs(exchange);
+        long latencyNanos = ClaudeClient.latencyNanos(exchange);
+        long latencyMs = latencyNanos < 0 ? -1 : latencyNanos / 1_000_000;
+        metrics.claudeCall(outcomeOf(kind), latencyNanos);
         String ref = "\n\nReference: " + CorrelationId.shortForm(exchange.getMessage().getHeader(CorrelationId.HEADER, String.class));
         String reply;
         String alert = null;

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import javax.sql.DataSource;
 
@@ -36,6 +37,8 @@ import org.slf4j.LoggerFactory;
  * <p>
  * No reply waits on the database: the inbox uses its own pool with a short connection timeout, and
  * while PostgreSQL is unreachable records are kept in memory and written when it is back.
+ * <p>
+ * {@link #pending} counts the messages this process recorded (or resumed) and has not answered yet.
  */
 public class TelegramInbox {
 
@@ -56,6 +59,8 @@ public class TelegramInbox {
     });
     private final Deque<Object[]> unsavedReceived = new ArrayDeque<>();
     private final Deque<long[]> unsavedAnswered = new ArrayDeque<>();
+    /** "chat:message" of the messages claimed or restored and not yet marked answered */
+    private final Set<String> unanswered = ConcurrentHashMap.newKeySet();
     private volatile long databaseRetryAt;
 
     public TelegramInbox(DataSource dataSource, CredentialCipher cipher) {
@@ -77,6 +82,7 @@ public class TelegramInbox {
             in.setHeader(DUPLICATE, true);
             return;
         }
+        unanswered.add(key);
         String text = in.getBody(String.class);
         Object[] row = {chatId, messageId, in.getHeader(CorrelationId.HEADER, String.class),
                         in.getHeader(InboundMessages.USER_ID, String.class), seal(key, text), Timestamp.from(Instant.now())};
@@ -88,6 +94,7 @@ public class TelegramInbox {
                 bind(ps, row);
                 if (ps.executeUpdate() == 0) {
                     in.setHeader(DUPLICATE, true);
+                    unanswered.remove(key);
                 }
                 return;
             } catch (SQLException e) {
@@ -107,6 +114,7 @@ public class TelegramInbox {
         if (chat == null || messageId == null) {
             return;
         }
+        unanswered.remove(chat + ":" + messageId);
         synchronized (unsavedAnswered) {
             unsavedAnswered.addLast(new long[] {Long.parseLong(chat), messageId});
         }
@@ -222,6 +230,12 @@ public class TelegramInbox {
         in.setHeader(InboundMessages.USER_ID, m.get("userId"));
         in.setHeader(InboundMessages.MESSAGE_ID, m.get("messageId"));
         in.setBody(m.get("text"));
+        unanswered.add(m.get("chatId") + ":" + m.get("messageId"));
+    }
+
+    /** Messages recorded (or resumed) by this process and not yet answered: waiting for Claude or for their reply. */
+    public int pending() {
+        return unanswered.size();
     }
 
     public int unsavedCount() {

@@ -3,6 +3,7 @@ package dev.camelassistant.telegram;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.camelassistant.metrics.BotMetrics;
 import org.apache.camel.AsyncProducer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -18,15 +19,18 @@ import org.apache.camel.support.service.ServiceHelper;
  * plain {@code to: telegram:...} the route carries on as if the message had been sent and the
  * error handler never runs. Here the producer is called directly and whatever it throws is
  * rethrown as a {@link TelegramSendException} with a secret-free message. Each lane has its own
- * endpoint URI, hence its own producer, and calls it from its single thread only.
+ * endpoint URI, hence its own producer, and calls it from its single thread only. Every message
+ * Telegram confirmed counts in {@value BotMetrics#REPLIES_SENT}.
  */
 public class TelegramSender implements AutoCloseable {
 
     private final CamelContext context;
+    private final BotMetrics metrics;
     private final Map<String, AsyncProducer> producers = new ConcurrentHashMap<>();
 
-    public TelegramSender(CamelContext context) {
+    public TelegramSender(CamelContext context, BotMetrics metrics) {
         this.context = context;
+        this.metrics = metrics;
     }
 
     public void send(Exchange exchange, String endpointUri) throws Exception {
@@ -46,6 +50,7 @@ public class TelegramSender implements AutoCloseable {
         if (!(exchange.getMessage().getBody() instanceof MessageResult result) || !result.isOk()) {
             throw new TelegramSendException("Telegram did not confirm the message", null);
         }
+        metrics.replySent();
     }
 
     private AsyncProducer createProducer(String uri) {

@@ -1,0 +1,169 @@
+package dev.camelassistant.metrics;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * The bot's own meters, next to Camel's route metrics in the registry bound as {@code metricsRegistry}
+ * (served as Prometheus text on {@code /observe/metrics}: {@code assistant.messages.received} becomes
+ * {@code assistant_messages_received_total}, {@code assistant.claude.latency} becomes
+ * {@code assistant_claude_latency_seconds_*}).
+ * <p>
+ * Every counter is registered with its known tag values when this is built, so the names are
+ * scraped with 0 before the first event; the recording methods only increment counters resolved in
+ * advance. Tag values that only the answer tells (the model Claude names, an alert's service and
+ * kind) are resolved once each and kept.
+ */
+public final class BotMetrics {
+
+    public static final String MESSAGES_RECEIVED = "assistant.messages.received";
+    public static final String REPLIES_SENT = "assistant.replies.sent";
+    public static final String CLAUDE_CALLS = "assistant.claude.calls";
+    public static final String CLAUDE_LATENCY = "assistant.claude.latency";
+    public static final String CLAUDE_TOKENS = "assistant.claude.tokens";
+    public static final String ALERTS_SENT = "assistant.alerts.sent";
+    public static final String AUDIT_QUEUE_DEPTH = "assistant.audit.queue.depth";
+    public static final String AUDIT_DROPPED = "assistant.audit.dropped";
+    public static final String INBOX_PENDING = "assistant.inbox.pending";
+
+    /**
+     * Bounds of the latency histogram's buckets. A Claude call ends at claude.timeout-seconds at the
+     * latest (120 s by default); slower calls still count, in the +Inf bucket.
+     */
+    static final Duration LATENCY_MIN = Duration.ofMillis(10);
+    static final Duration LATENCY_MAX = Duration.ofSeconds(180);
+
+    /** Tag {@code kind} of {@link #MESSAGES_RECEIVED}. */
+    public enum MessageKind {
+        /** text from an allowed chat, handed to Claude */
+        TEXT,
+        /** a command from an allowed chat */
+        COMMAND,
+        /** anything from a chat that is not allowed */
+        REFUSED;
+
+        final String tag = name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Tag {@code outcome} of {@link #CLAUDE_CALLS} and {@link #CLAUDE_LATENCY}; ClaudeErrors maps its kinds to these. */
+    public enum ClaudeOutcome {
+        OK, OVERLOADED, RATE_LIMITED, REJECTED_KEY, OTHER;
+
+        final String tag = name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Tag {@code type} of {@link #CLAUDE_TOKENS}. */
+    private static final String INPUT = "input";
+    private static final String OUTPUT = "output";
+
+    private final MeterRegistry registry;
+    private final Map<MessageKind, Counter> received = new EnumMap<>(MessageKind.class);
+    private final Counter repliesSent;
+    private final Map<ClaudeOutcome, Counter> claudeCalls = new EnumMap<>(ClaudeOutcome.class);
+    private final Map<ClaudeOutcome, Timer> claudeLatency = new EnumMap<>(ClaudeOutcome.class);
+    /** model → {input, output} */
+    private final Map<String, Counter[]> tokens = new ConcurrentHashMap<>();
+    private final Map<AlertKey, Counter> alerts = new ConcurrentHashMap<>();
+
+    /** @param expectedModel the configured model (claude.model), registered with 0 tokens at start */
+    public BotMetrics(MeterRegistry registry, String expectedModel) {
+        this.registry = registry;
+        for (MessageKind kind : MessageKind.values()) {
+            received.put(kind, Counter.builder(MESSAGES_RECEIVED).tag("kind", kind.tag)
+                    .description("Telegram messages received, by how they were handled").register(registry));
+        }
+        repliesSent = Counter.builder(REPLIES_SENT).description("Message parts Telegram accepted").register(registry);
+        for (ClaudeOutcome outcome : ClaudeOutcome.values()) {
+            claudeCalls.put(outcome, Counter.builder(CLAUDE_CALLS).tag("outcome", outcome.tag)
+                    .description("Claude Messages API calls, by outcome").register(registry));
+            claudeLatency.put(outcome, Timer.builder(CLAUDE_LATENCY).tag("outcome", outcome.tag)
+                    .description("Time from sending a Claude request to its answer or failure")
+                    .publishPercentileHistogram().minimumExpectedValue(LATENCY_MIN).maximumExpectedValue(LATENCY_MAX)
+                    .register(registry));
+        }
+        if (expectedModel != null && !expectedModel.isBlank()) {
+            tokensOf(expectedModel);
+        }
+    }
+
+    public void messageReceived(MessageKind kind) {
+        received.get(kind).increment();
+    }
+
+    /** One message part Telegram confirmed. */
+    public void replySent() {
+        repliesSent.increment();
+    }
+
+    /** @param latencyNanos from sending the request; negative when unknown (only the call is counted) */
+    public void claudeCall(ClaudeOutcome outcome, long latencyNanos) {
+        claudeCalls.get(outcome).increment();
+        if (latencyNanos >= 0) {
+            claudeLatency.get(outcome).record(latencyNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** Tokens of one answer, tagged with the model that answered. */
+    public void claudeTokens(String model, long inputTokens, long outputTokens) {
+        Counter[] c = tokensOf(model == null || model.isBlank() ? "unknown" : model);
+        if (inputTokens > 0) {
+            c[0].increment(inputTokens);
+        }
+        if (outputTokens > 0) {
+            c[1].increment(outputTokens);
+        }
+    }
+
+    /** Registers the counter of an alert service and kind at 0 (the combinations known at start). */
+    public void expectAlert(String service, String kind) {
+        alertCounter(service, kind);
+    }
+
+    /** One alert or recovery message handed to the outbound queue for the owner. */
+    public void alertSent(String service, String kind) {
+        alertCounter(service, kind).increment();
+    }
+
+    /** Gauge {@value #AUDIT_QUEUE_DEPTH} and function counter {@value #AUDIT_DROPPED}, read from {@code trail} on each scrape. */
+    public <T> void watchAuditQueue(T trail, ToDoubleFunction<T> depth, ToDoubleFunction<T> droppedTotal) {
+        Gauge.builder(AUDIT_QUEUE_DEPTH, trail, depth).strongReference(true)
+                .description("Audit entries waiting in memory to be written").register(registry);
+        FunctionCounter.builder(AUDIT_DROPPED, trail, droppedTotal)
+                .description("Audit entries lost: pushed out of the full queue or refused by the database").register(registry);
+    }
+
+    /** Gauge {@value #INBOX_PENDING}, read from {@code inbox} on each scrape. */
+    public <T> void watchInbox(T inbox, ToDoubleFunction<T> pending) {
+        Gauge.builder(INBOX_PENDING, inbox, pending).strongReference(true)
+                .description("Messages recorded in the inbox and not yet answered").register(registry);
+    }
+
+    private Counter[] tokensOf(String model) {
+        return tokens.computeIfAbsent(model, m -> new Counter[] {tokenCounter(m, INPUT), tokenCounter(m, OUTPUT)});
+    }
+
+    private Counter tokenCounter(String model, String type) {
+        return Counter.builder(CLAUDE_TOKENS).tag("type", type).tag("model", model)
+                .description("Tokens Claude counted in its answers' usage").register(registry);
+    }
+
+    private Counter alertCounter(String service, String kind) {
+        return alerts.computeIfAbsent(new AlertKey(service, kind), k -> Counter.builder(ALERTS_SENT)
+                .tag("service", k.service()).tag("kind", k.kind())
+                .description("Alert and recovery messages sent to the owner").register(registry));
+    }
+
+    private record AlertKey(String service, String kind) {
+    }
+}
