@@ -154,6 +154,37 @@ class ManagementEndToEndIT extends EndToEndSupport {
     }
 
     @Test
+    void afterOneConversationTheMetricsPageHoldsCamelsAndTheBotsNamedMetrics() throws Exception {
+        claude.answers("Hello from Claude", 0);
+        start(managedEnv(true));
+        awaitUp();
+        telegram.sendText(FRIEND, "hi there");
+        await().atMost(Duration.ofSeconds(20)).until(() -> texts(FRIEND).contains("Hello from Claude"));
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(call("GET", "/observe/metrics", PASSWORD).body())
+                .contains("assistant_replies_sent_total 1.0"));
+        String metrics = call("GET", "/observe/metrics", PASSWORD).body();
+        assertThat(metrics)
+                .contains("assistant_messages_received_total{kind=\"text\"} 1.0")
+                .contains("assistant_messages_received_total{kind=\"refused\"} 0.0")
+                .contains("assistant_claude_calls_total{outcome=\"ok\"} 1.0")
+                .contains("assistant_claude_calls_total{outcome=\"overloaded\"} 0.0")
+                .contains("assistant_claude_tokens_total{model=\"claude-sonnet-4-6\",type=\"input\"} 21.0")
+                .contains("assistant_claude_tokens_total{model=\"claude-sonnet-4-6\",type=\"output\"} 42.0")
+                .contains("assistant_claude_latency_seconds_bucket{outcome=\"ok\"")
+                .contains("assistant_alerts_sent_total{kind=\"down\",service=\"postgresql\"} 0.0")
+                .contains("assistant_audit_queue_depth")
+                .contains("assistant_audit_dropped_total 0.0")
+                .contains("assistant_inbox_pending 0.0")
+                .contains("camel_exchanges_total{")
+                .contains("routeId=\"telegram-inbound\"");
+        // the control: without the password, none of it
+        HttpResponse<String> anonymous = call("GET", "/observe/metrics", null);
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(anonymous.body()).doesNotContain("assistant_");
+    }
+
+    @Test
     void noSecretInAnyManagementAnswerWhileTelegramFails() throws Exception {
         start(managedEnv(true));
         awaitUp();
