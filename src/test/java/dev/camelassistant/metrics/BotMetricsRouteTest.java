@@ -31,8 +31,6 @@ class BotMetricsRouteTest extends BotRouteTestSupport {
         claude = new FakeClaude();
         p.put("claude.base-url", claude.baseUrl());
         p.put("claude.model", FakeClaude.MODEL);
-        p.put("camel.metrics.enabled", "true");
-        p.put("camel.management.metricsEnabled", "true");
     }
 
     @AfterAll
@@ -88,7 +86,8 @@ class BotMetricsRouteTest extends BotRouteTestSupport {
         // Camel's route metrics land in the same registry, and the management server serves it
         assertThat(scrape).contains("camel_exchanges_total{", "routeId=\"telegram-inbound\"");
         HttpResponse<String> served = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + httpPort + "/observe/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+                URI.create("http://127.0.0.1:" + httpPort + "/observe/metrics")).header("Authorization", managementAuthorization())
+                .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(served.statusCode()).isEqualTo(200);
         assertThat(served.body()).contains("assistant_messages_received_total{kind=\"text\"} 1.0",
                 "assistant_claude_latency_seconds_bucket");
