@@ -50,6 +50,12 @@ public final class BotBenchmark {
         env.put("ANTHROPIC_API_KEY", "sk-ant-api03-benchmarkKey_0123456789");
         env.put("ANTHROPIC_BASE_URL", claude.baseUrl());
         env.put("ENCRYPTION_KEY", "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0");
+        // BENCH_MANAGEMENT_PASSWORD=... measures the bot with metrics, Jolokia and info served (the
+        // default, no password, serves the health status only)
+        String managementPassword = System.getenv("BENCH_MANAGEMENT_PASSWORD");
+        if (managementPassword != null && !managementPassword.isBlank()) {
+            env.put("MANAGEMENT_PASSWORD", managementPassword);
+        }
         if (db != null) {
             env.put("DATABASE_URL", db.jdbcUrl());
             env.put("DATABASE_USER", TestDatabases.user());
