@@ -3,7 +3,6 @@ package dev.camelassistant.crypto;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -13,7 +12,6 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,8 +45,6 @@ public final class KeyRing {
     private static final Pattern HEX_KEY = Pattern.compile("[0-9a-fA-F]{64}");
     private static final HexFormat HEX = HexFormat.of();
     private static final byte[] VERSION_PREFIX = "camel-assistant/key-version/".getBytes(StandardCharsets.US_ASCII);
-    private static final Set<PosixFilePermission> OWNER_ONLY =
-            EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final String currentVersion;
@@ -197,7 +193,7 @@ public final class KeyRing {
             }
             Files.createDirectories(file.getParent());
             String hex = generateHex();
-            if (!createKeyFile(file, hex)) {
+            if (!OwnerOnlyFiles.createExclusively(file, hex + "\n")) {
                 // another process created it first: use theirs
                 return readKeyFile(file);
             }
@@ -211,47 +207,6 @@ public final class KeyRing {
         }
     }
 
-    /** Writes the key to a temporary file with owner-only permissions, then links it into place. */
-    private static boolean createKeyFile(Path file, String hex) throws IOException {
-        Path dir = file.getParent();
-        boolean posix = Files.getFileStore(dir).supportsFileAttributeView("posix");
-        Path tmp = posix
-                ? Files.createTempFile(dir, ".encryption.key.", ".tmp", PosixFilePermissions.asFileAttribute(OWNER_ONLY))
-                : Files.createTempFile(dir, ".encryption.key.", ".tmp");
-        try {
-            if (posix) {
-                Files.setPosixFilePermissions(tmp, OWNER_ONLY);
-            } else {
-                restrictToOwner(tmp);
-            }
-            Files.writeString(tmp, hex + "\n", StandardCharsets.US_ASCII);
-            try {
-                Files.createLink(file, tmp);
-            } catch (FileAlreadyExistsException e) {
-                return false;
-            } catch (UnsupportedOperationException | IOException noHardLinks) {
-                try {
-                    Files.move(tmp, file);
-                } catch (FileAlreadyExistsException e) {
-                    return false;
-                }
-            }
-            return true;
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-    }
-
-    private static void restrictToOwner(Path path) {
-        java.io.File f = path.toFile();
-        boolean ok = f.setReadable(false, false) & f.setReadable(true, true)
-                     & f.setWritable(false, false) & f.setWritable(true, true)
-                     & f.setExecutable(false, false);
-        if (!ok) {
-            LOG.warn("Could not restrict the permissions of {} to its owner", path);
-        }
-    }
-
     private static String readKeyFile(Path file) throws IOException {
         String hex = Files.readString(file, StandardCharsets.US_ASCII).trim();
         if (!HEX_KEY.matcher(hex).matches()) {
@@ -261,7 +216,7 @@ public final class KeyRing {
         try {
             if (Files.getFileStore(file).supportsFileAttributeView("posix")) {
                 Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
-                if (!OWNER_ONLY.containsAll(perms)) {
+                if (!OwnerOnlyFiles.OWNER_ONLY.containsAll(perms)) {
                     LOG.warn("The key file {} is accessible to other users ({}); restrict it with chmod 600",
                             file, PosixFilePermissions.toString(perms));
                 }

@@ -1,23 +1,12 @@
 package dev.camelassistant.e2e;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.camelassistant.support.BotRouteTestSupport;
-import dev.camelassistant.support.FakeClaude;
 import dev.camelassistant.support.FakeTelegram;
-import dev.camelassistant.support.TestDatabases;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
