@@ -154,6 +154,21 @@ class ManagementEndToEndIT extends EndToEndSupport {
     }
 
     @Test
+    void bindingEveryInterfaceWithoutAPasswordIsReachableFromOutsideAndWarned() throws Exception {
+        InetAddress external = nonLoopbackAddress();
+        assumeThat(external).as("this machine has a non-loopback IPv4 address").isNotNull();
+        Map<String, String> env = managedEnv(false);
+        env.put("MANAGEMENT_HOST", "0.0.0.0");
+        BotProcess bot = start(env);
+        awaitUp();
+        // the positive control of the loopback test: the same probe does connect when asked to listen everywhere
+        assertThat(connects(external, port)).as("management port on " + external).isTrue();
+        assertThat(bot.stdout()).anySatisfy(line -> assertThat(line).contains("\"level\":\"WARN\"")
+                .contains("MANAGEMENT_HOST=0.0.0.0").contains("MANAGEMENT_PASSWORD is not set"));
+        assertThat(call("GET", "/observe/metrics", null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
     void afterOneConversationTheMetricsPageHoldsCamelsAndTheBotsNamedMetrics() throws Exception {
         claude.answers("Hello from Claude", 0);
         start(managedEnv(true));
