@@ -36,6 +36,8 @@ public final class BotMetrics {
     public static final String AUDIT_QUEUE_DEPTH = "assistant.audit.queue.depth";
     public static final String AUDIT_DROPPED = "assistant.audit.dropped";
     public static final String INBOX_PENDING = "assistant.inbox.pending";
+    public static final String CLAUDE_COST = "assistant.claude.cost.usd";
+    public static final String BUDGET_REFUSALS = "assistant.budget.refusals";
 
     /**
      * Bounds of the latency histogram's buckets. A Claude call ends at claude.timeout-seconds at the
@@ -66,15 +68,19 @@ public final class BotMetrics {
     /** Tag {@code type} of {@link #CLAUDE_TOKENS}. */
     private static final String INPUT = "input";
     private static final String OUTPUT = "output";
+    private static final String CACHE_WRITE = "cache_write";
+    private static final String CACHE_READ = "cache_read";
 
     private final MeterRegistry registry;
     private final Map<MessageKind, Counter> received = new EnumMap<>(MessageKind.class);
     private final Counter repliesSent;
     private final Map<ClaudeOutcome, Counter> claudeCalls = new EnumMap<>(ClaudeOutcome.class);
     private final Map<ClaudeOutcome, Timer> claudeLatency = new EnumMap<>(ClaudeOutcome.class);
-    /** model → {input, output} */
+    /** model → {input, output, cache_write, cache_read} */
     private final Map<String, Counter[]> tokens = new ConcurrentHashMap<>();
     private final Map<AlertKey, Counter> alerts = new ConcurrentHashMap<>();
+    private final Map<String, Counter> cost = new ConcurrentHashMap<>();
+    private final Map<String, Counter> budgetRefusals = new ConcurrentHashMap<>();
 
     /** @param expectedModel the configured model (claude.model), registered with 0 tokens at start */
     public BotMetrics(MeterRegistry registry, String expectedModel) {
@@ -94,7 +100,10 @@ public final class BotMetrics {
         }
         if (expectedModel != null && !expectedModel.isBlank()) {
             tokensOf(expectedModel);
+            costOf(expectedModel);
         }
+        budgetRefusal("monthly", 0);
+        budgetRefusal("daily", 0);
     }
 
     public void messageReceived(MessageKind kind) {
@@ -125,6 +134,40 @@ public final class BotMetrics {
         }
     }
 
+    /** Prompt-cache tokens of one answer: written to the cache, read from it. */
+    public void claudeCacheTokens(String model, long cacheWriteTokens, long cacheReadTokens) {
+        Counter[] c = tokensOf(model == null || model.isBlank() ? "unknown" : model);
+        if (cacheWriteTokens > 0) {
+            c[2].increment(cacheWriteTokens);
+        }
+        if (cacheReadTokens > 0) {
+            c[3].increment(cacheReadTokens);
+        }
+    }
+
+    /** What one answer cost, in USD at the configured prices. */
+    public void claudeCost(String model, double usd) {
+        if (usd > 0) {
+            costOf(model == null || model.isBlank() ? "unknown" : model).increment(usd);
+        }
+    }
+
+    /** A request refused because a budget was used up ({@code monthly}) or a chat's daily limit reached ({@code daily}). */
+    public void budgetRefusal(String kind) {
+        budgetRefusal(kind, 1);
+    }
+
+    private void budgetRefusal(String kind, double amount) {
+        budgetRefusals.computeIfAbsent(kind, k -> Counter.builder(BUDGET_REFUSALS).tag("kind", k)
+                .description("Requests answered with a budget refusal instead of asking Claude").register(registry))
+                .increment(amount);
+    }
+
+    private Counter costOf(String model) {
+        return cost.computeIfAbsent(model, m -> Counter.builder(CLAUDE_COST).tag("model", m)
+                .description("What Claude's answers cost, in USD at CLAUDE_PRICE_*_PER_MTOK").register(registry));
+    }
+
     /** Registers the counter of an alert service and kind at 0 (the combinations known at start). */
     public void expectAlert(String service, String kind) {
         alertCounter(service, kind);
@@ -150,7 +193,8 @@ public final class BotMetrics {
     }
 
     private Counter[] tokensOf(String model) {
-        return tokens.computeIfAbsent(model, m -> new Counter[] {tokenCounter(m, INPUT), tokenCounter(m, OUTPUT)});
+        return tokens.computeIfAbsent(model, m -> new Counter[] {tokenCounter(m, INPUT), tokenCounter(m, OUTPUT),
+                tokenCounter(m, CACHE_WRITE), tokenCounter(m, CACHE_READ)});
     }
 
     private Counter tokenCounter(String model, String type) {
