@@ -20,6 +20,11 @@ import dev.camelassistant.logging.LogMasker;
 import dev.camelassistant.management.ManagementServerFactory;
 import dev.camelassistant.metrics.BotMetrics;
 import dev.camelassistant.telegram.AccessControl;
+import dev.camelassistant.usage.Budget;
+import dev.camelassistant.usage.Prices;
+import dev.camelassistant.usage.UsageAlerts;
+import dev.camelassistant.usage.UsageLedger;
+import dev.camelassistant.usage.UsageReport;
 import dev.camelassistant.telegram.ChatSequencer;
 import dev.camelassistant.telegram.Commands;
 import dev.camelassistant.telegram.InboundMessages;
@@ -45,6 +50,8 @@ import org.apache.camel.support.service.ServiceSupport;
  * database (pool and embedded server) when the context shuts down.
  */
 public class AppConfiguration implements CamelConfiguration {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AppConfiguration.class);
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -125,6 +132,24 @@ public class AppConfiguration implements CamelConfiguration {
         registry.bind("claudeClient", new ClaudeClient(apiKey, model,
                 Integer.parseInt(prop(props, "claude.max-tokens", "4096")), prop(props, "claude.system-prompt", ""), audit, metrics));
         registry.bind("claudeErrors", new ClaudeErrors(model, audit, metrics));
+
+        // usage and budgets: running totals in memory (loaded now), written through by routes/usage.camel.yaml
+        UsageLedger ledger = new UsageLedger(new Prices(Double.parseDouble(prop(props, "usage.price-input-per-mtok", "3")),
+                Double.parseDouble(prop(props, "usage.price-output-per-mtok", "15"))), Clock.systemUTC());
+        try {
+            ledger.load(database.dataSource());
+        } catch (java.sql.SQLException e) {
+            LOG.warn("Could not load this month's Claude usage ({}): budgets count from zero until the database is back",
+                    e.getClass().getSimpleName());
+        }
+        registry.bind("usageLedger", ledger);
+        String budgetUsd = prop(props, "usage.monthly-budget-usd", "");
+        String dailyLimit = prop(props, "usage.chat-daily-token-limit", "");
+        Budget budget = new Budget(ledger, budgetUsd.isEmpty() ? null : Double.valueOf(budgetUsd),
+                dailyLimit.isEmpty() ? null : Long.valueOf(dailyLimit), access::isAdmin,
+                new UsageAlerts(database.dataSource(), Clock.systemUTC()), metrics, Clock.systemUTC());
+        registry.bind("budget", budget);
+        registry.bind("usageReport", new UsageReport(ledger, budget));
         registry.bind("claudeHeaderFilter", new ClaudeHeaderFilter());
 
         new HealthConfiguration().configure(context);

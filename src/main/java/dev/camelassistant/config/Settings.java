@@ -67,6 +67,10 @@ public final class Settings {
             new Variable("LOG_FORMAT", "log.format", false),
             new Variable("LOG_LEVEL", "log.level", false),
             new Variable("HTTP_PORT", "app.http-port", false),
+            new Variable("CLAUDE_PRICE_INPUT_PER_MTOK", "usage.price-input-per-mtok", false),
+            new Variable("CLAUDE_PRICE_OUTPUT_PER_MTOK", "usage.price-output-per-mtok", false),
+            new Variable("CLAUDE_MONTHLY_BUDGET_USD", "usage.monthly-budget-usd", false),
+            new Variable("CHAT_DAILY_TOKEN_LIMIT", "usage.chat-daily-token-limit", false),
             new Variable("MANAGEMENT_HOST", "management.host", false),
             new Variable("MANAGEMENT_USER", "management.user", false),
             new Variable("MANAGEMENT_PASSWORD", "management.password", true),
@@ -132,6 +136,10 @@ public final class Settings {
         c.check("LOG_FORMAT", v -> v.equals("json") || v.equals("text"), "must be json or text");
         c.check("LOG_LEVEL", v -> LEVELS.contains(v.toUpperCase(Locale.ROOT)), "must be one of " + LEVELS);
         c.check("ROUTES_RELOAD", v -> v.equals("true") || v.equals("false"), "must be true or false");
+        c.check("CLAUDE_PRICE_INPUT_PER_MTOK", v -> isAmount(v, 0), "must be a number of USD, 0 or more (e.g. 3)");
+        c.check("CLAUDE_PRICE_OUTPUT_PER_MTOK", v -> isAmount(v, 0), "must be a number of USD, 0 or more (e.g. 15)");
+        c.check("CLAUDE_MONTHLY_BUDGET_USD", v -> isAmount(v, Double.MIN_VALUE), "must be a number of USD above 0 (e.g. 20)");
+        c.positiveInt("CHAT_DAILY_TOKEN_LIMIT", 1_000_000_000);
         c.check("DEV_CONSOLE", v -> v.equals("true") || v.equals("false"), "must be true or false");
         c.check("MANAGEMENT_HOST", v -> HOST.matcher(v).matches(),
                 "must be an interface address or host name, such as 127.0.0.1 or 0.0.0.0");
@@ -158,6 +166,15 @@ public final class Settings {
 
     static boolean isSecret(String env) {
         return VARIABLES.stream().anyMatch(v -> v.env().equals(env) && v.secret());
+    }
+
+    private static boolean isAmount(String value, double min) {
+        try {
+            double d = Double.parseDouble(value);
+            return Double.isFinite(d) && d >= min && d < 1e9;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     private static boolean isHttpUrl(String value) {

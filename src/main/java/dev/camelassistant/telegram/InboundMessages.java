@@ -22,6 +22,8 @@ public final class InboundMessages {
     public static final String USER_ID = "userId";
     public static final String MESSAGE_ID = "messageId";
     public static final String COMMAND = "command";
+    /** The group's title, or the person's name or @username (shown by /usage; never stored). */
+    public static final String CHAT_NAME = "chatName";
     public static final String ALLOWED = "chatAllowed";
     public static final String ADMIN = "chatIsAdmin";
 
@@ -48,6 +50,7 @@ public final class InboundMessages {
         in.setHeader(USER_ID, msg.getFrom() != null && msg.getFrom().getId() != null
                 ? String.valueOf(msg.getFrom().getId()) : chatId);
         in.setHeader(MESSAGE_ID, msg.getMessageId());
+        in.setHeader(CHAT_NAME, chatName(msg));
         in.setHeader(ALLOWED, access.isAllowed(chatId));
         in.setHeader(ADMIN, access.isAdmin(chatId));
         String command = commandOf(msg.getText());
@@ -96,5 +99,20 @@ public final class InboundMessages {
             return "message without text";
         }
         return body.getClass().getSimpleName();
+    }
+
+    static String chatName(IncomingMessage msg) {
+        if (msg.getChat() != null && msg.getChat().getTitle() != null && !msg.getChat().getTitle().isBlank()) {
+            return msg.getChat().getTitle();
+        }
+        if (msg.getFrom() == null) {
+            return null;
+        }
+        String name = ((msg.getFrom().getFirstName() == null ? "" : msg.getFrom().getFirstName()) + " "
+                       + (msg.getFrom().getLastName() == null ? "" : msg.getFrom().getLastName())).strip();
+        if (!name.isEmpty()) {
+            return name;
+        }
+        return msg.getFrom().getUsername() == null ? null : "@" + msg.getFrom().getUsername();
     }
 }
