@@ -20,8 +20,6 @@ import org.apache.camel.health.HealthCheckResultStrategy;
  */
 public final class MaskedHealthResults implements HealthCheckResultStrategy {
 
-    static final List<String> TEXT_DETAILS = List.of(HealthCheck.ENDPOINT_URI, "error", "kind", "service");
-
     @Override
     public void processResult(HealthCheck check, Map<String, Object> options, HealthCheckResultBuilder builder) {
         if (builder.message() != null) {
@@ -31,19 +29,24 @@ public final class MaskedHealthResults implements HealthCheckResultStrategy {
         if (error != null && !(error instanceof MaskedError)) {
             builder.error(MaskedError.of(error));
         }
-        // the builder cannot list its details: these are the ones that carry text (Camel's endpoint
-        // URI, and our service checks' error)
-        for (String key : TEXT_DETAILS) {
-            Object value = builder.detail(key);
-            if (value != null) {
-                builder.detail(key, mask(value));
+        // the builder cannot list its details; a result built from it can
+        Map<String, Object> details = builder.build().getDetails();
+        if (details != null) {
+            for (String key : List.copyOf(details.keySet())) {
+                Object value = details.get(key);
+                Object masked = mask(value);
+                if (masked != value) {
+                    builder.detail(key, masked);
+                }
             }
         }
     }
 
     private static Object mask(Object value) {
         if (value instanceof CharSequence s) {
-            return LogMasker.maskSingleLine(s.toString());
+            String text = s.toString();
+            String masked = LogMasker.maskSingleLine(text);
+            return masked.equals(text) ? value : masked;
         }
         if (value instanceof Throwable t) {
             return MaskedError.describe(t);

@@ -9,9 +9,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Camel's management server with {@link ManagementGuard} in front of every handler, installed
- * before Camel adds its own (so there is no moment when the consoles answer unguarded), and the
- * credentials file removed as soon as Vert.x has read it.
+ * Camel's management server with {@link ManagementGuard} in front of every handler and its console
+ * filter behind the authentication, both installed before Camel adds its own handlers (so there is
+ * no moment when the consoles answer unguarded), and the credentials file removed as soon as Vert.x
+ * has read it.
  */
 class GuardedManagementServer extends ManagementHttpServer {
 
@@ -32,7 +33,10 @@ class GuardedManagementServer extends ManagementHttpServer {
     @Override
     protected void setupConsoles() {
         getRouter().route().order(ManagementGuard.ORDER).handler(
-                new ManagementGuard(getCamelContext(), getHealthPath(), access.passwordSet()));
+                new ManagementGuard(getCamelContext(), getHealthPath(), getJolokiaPath(), access.passwordSet()));
+        // no explicit order: after the authentication handler (mounted when the server started), before
+        // the consoles Camel adds next
+        getRouter().route("/q/dev/*").handler(ManagementGuard::filterConsoles);
         super.setupConsoles();
     }
 

@@ -1,9 +1,15 @@
 package dev.camelassistant.management;
 
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.Collection;
+import java.util.Locale;
+import java.util.Set;
 
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 import org.apache.camel.CamelContext;
 import org.apache.camel.health.HealthCheck;
@@ -12,13 +18,17 @@ import org.apache.camel.health.HealthCheckHelper;
 /**
  * The first handler of the management server, for every path.
  * <ul>
- *   <li>Health ({@code /observe/health}, {@code /live}, {@code /ready}) without credentials: answered
- *       here with the status only, {@code {"status":"UP"}} (200) or {@code DOWN} (503), whatever the
- *       query asks for.</li>
- *   <li>Health with credentials: passed on to Camel's authentication and then Camel's health console,
- *       in full detail unless the operator asks for less; never with stack traces.</li>
- *   <li>Anything else: passed on to Camel's authentication; without an operator password there is
- *       nothing else to serve (404).</li>
+ *   <li>Health ({@code /observe/health}, {@code /live}, {@code /ready}, GET or HEAD) without
+ *       credentials: answered here with the status only, {@code {"status":"UP"}} (200) or
+ *       {@code DOWN} (503), whatever the query asks for.</li>
+ *   <li>Health with Basic credentials: passed on to Camel's authentication and then Camel's health
+ *       console, in full detail unless the operator asks for less; never with stack traces.</li>
+ *   <li>Anything else, without an operator password: 404 (there is nothing else to serve).</li>
+ *   <li>Jolokia: POST only (405 otherwise).</li>
+ *   <li>Anything else, with one: refused when a browser sends it from another site (the operator's
+ *       saved credentials must not work for someone else's page: cross-site request forgery); then
+ *       Camel's authentication; then, for the dev console, only the read-only consoles in
+ *       {@link #SAFE_CONSOLES} ({@link #filterConsoles}).</li>
  * </ul>
  * A path that is mistaken for a health path gets the status only; one mistaken for another path
  * needs credentials: either way nothing is shown that should not be.
@@ -28,31 +38,86 @@ final class ManagementGuard implements Handler<RoutingContext> {
     /** Before every handler Camel adds, its authentication included. */
     static final int ORDER = -10_000;
 
+    /**
+     * Dev consoles that only read state and show no message bodies, bean properties (the DataSource's
+     * password) or exchange variables; the others (bean, browse, send, receive, debug, trace, variables,
+     * message-history, stub, default-registry, "all") are refused.
+     */
+    static final Set<String> SAFE_CONSOLES = Set.of("context", "route", "route-dump", "route-structure", "route-group",
+            "route-controller", "health", "consumer", "producer", "endpoint", "event", "gc", "jvm", "memory", "thread",
+            "top", "blocked", "inflight", "internal-tasks", "circuit-breaker", "micrometer", "main-configuration",
+            "properties", "startup-recorder", "service", "processor", "reload", "log", "platform-http",
+            "main-http-server", "type-converters", "transformers", "quartz", "rest", "java-security", "source",
+            "system-properties", "index");
+
+    private static final String DEV = "/q/dev";
+
     enum Health { ALL, LIVE, READY }
 
     private final CamelContext camelContext;
     private final String healthPath;
+    private final String jolokiaPath;
     private final boolean operatorConfigured;
 
-    ManagementGuard(CamelContext camelContext, String healthPath, boolean operatorConfigured) {
+    ManagementGuard(CamelContext camelContext, String healthPath, String jolokiaPath, boolean operatorConfigured) {
         this.camelContext = camelContext;
         this.healthPath = strip(healthPath == null ? "/observe/health" : healthPath);
+        this.jolokiaPath = strip(jolokiaPath == null ? "/observe/jolokia" : jolokiaPath);
         this.operatorConfigured = operatorConfigured;
     }
 
     @Override
     public void handle(RoutingContext ctx) {
-        Health health = healthOf(ctx.normalizedPath());
-        if (health == null) {
-            if (operatorConfigured) {
-                ctx.next();
-            } else {
-                ctx.response().setStatusCode(404).end();
-            }
+        String path = ctx.normalizedPath();
+        Health health = healthOf(path);
+        if (health != null) {
+            health(ctx, health);
+            return;
+        }
+        if (!operatorConfigured) {
+            ctx.response().setStatusCode(404).end();
+            return;
+        }
+        if (crossSite(ctx.request().getHeader("Sec-Fetch-Site"), ctx.request().getHeader(HttpHeaders.ORIGIN),
+                ctx.request().getHeader(HttpHeaders.REFERER), ctx.request().getHeader(HttpHeaders.HOST))) {
+            ctx.response().setStatusCode(403).end("cross-site requests are refused");
+            return;
+        }
+        if (isJolokia(path) && !HttpMethod.POST.equals(ctx.request().method())) {
+            // Jolokia answers GET too (exec included); Camel's Jolokia handler does not apply the
+            // access policy's <http> methods, so a link or an image could otherwise run an operation
+            ctx.response().setStatusCode(405).putHeader(HttpHeaders.ALLOW, "POST").end();
+            return;
+        }
+        String authorization = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+        if (authorization != null && !isBasic(authorization)) {
+            // Vert.x would answer 400 and log a stack trace for a malformed header
+            ctx.response().setStatusCode(401).putHeader("WWW-Authenticate", "Basic realm=\"vertx-web\"").end();
+            return;
+        }
+        ctx.next();
+    }
+
+    /**
+     * Mounted after Camel's authentication and before the dev console (so that only the operator
+     * learns which consoles exist): the consoles outside {@link #SAFE_CONSOLES} answer 404.
+     */
+    static void filterConsoles(RoutingContext ctx) {
+        if (consoleAllowed(ctx.normalizedPath())) {
+            ctx.next();
+        } else {
+            ctx.response().setStatusCode(404).end();
+        }
+    }
+
+    private void health(RoutingContext ctx, Health health) {
+        HttpMethod method = ctx.request().method();
+        if (!HttpMethod.GET.equals(method) && !HttpMethod.HEAD.equals(method)) {
+            ctx.response().setStatusCode(405).putHeader(HttpHeaders.ALLOW, "GET, HEAD").end();
             return;
         }
         ctx.request().params().remove("stackTrace");
-        if (operatorConfigured && ctx.request().getHeader(HttpHeaders.AUTHORIZATION) != null) {
+        if (operatorConfigured && isBasic(ctx.request().getHeader(HttpHeaders.AUTHORIZATION))) {
             if (ctx.request().getParam("exposureLevel") == null) {
                 ctx.request().params().set("exposureLevel", "full");
             }
@@ -83,6 +148,75 @@ final class ManagementGuard implements Handler<RoutingContext> {
             return Health.READY;
         }
         return null;
+    }
+
+    boolean isJolokia(String path) {
+        String p = strip(path == null ? "" : path);
+        return p.equals(jolokiaPath) || p.startsWith(jolokiaPath + "/");
+    }
+
+    /** The dev console's index, or one of the read-only consoles; every other path is not a console. */
+    static boolean consoleAllowed(String path) {
+        String p = strip(path == null ? "" : path);
+        if (!p.equals(DEV) && !p.startsWith(DEV + "/")) {
+            return true;
+        }
+        if (p.equals(DEV)) {
+            return true;
+        }
+        String id = p.substring(DEV.length() + 1);
+        int slash = id.indexOf('/');
+        if (slash >= 0) {
+            id = id.substring(0, slash);
+        }
+        return SAFE_CONSOLES.contains(id.toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * True when a browser sent the request from a page of another site. Browsers say so in
+     * Sec-Fetch-Site; older ones are judged by Origin, then Referer, against the Host they asked.
+     * A request without any of these (curl, Prometheus, Hawtio's server-side proxy) is not cross-site.
+     */
+    static boolean crossSite(String secFetchSite, String origin, String referer, String host) {
+        if (secFetchSite != null) {
+            return !secFetchSite.equalsIgnoreCase("same-origin") && !secFetchSite.equalsIgnoreCase("none");
+        }
+        if (origin != null) {
+            return !sameHost(origin, host);
+        }
+        if (referer != null) {
+            return !sameHost(referer, host);
+        }
+        return false;
+    }
+
+    private static boolean sameHost(String url, String host) {
+        if (host == null) {
+            return false;
+        }
+        try {
+            URI uri = URI.create(url.trim());
+            if (uri.getHost() == null) {
+                return false; // "null" (sandboxed frames, file: pages) and anything unparsable
+            }
+            String authority = uri.getPort() >= 0 ? uri.getHost() + ":" + uri.getPort() : uri.getHost();
+            return authority.equalsIgnoreCase(host.trim());
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** A well-formed "Basic base64(user:password)" header. */
+    static boolean isBasic(String authorization) {
+        if (authorization == null || authorization.length() < 7 || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return false;
+        }
+        try {
+            return new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8)
+                    .indexOf(':') > 0;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private boolean isUp(Health health) {

@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
  *   <li>Everything but the health status needs the operator's credentials: Camel's own basic
  *       authentication ({@code authenticationEnabled}, a Vert.x properties file, path {@code /*}).</li>
  *   <li>Without MANAGEMENT_PASSWORD: no info, metrics, Jolokia or dev console, only the status.</li>
- *   <li>Never: sending to endpoints, uploads, downloads (remote control of the bot over HTTP).</li>
+ *   <li>Never: /q/send, uploads, downloads; the dev console's consoles that send, receive, browse
+ *       messages or show bean properties ({@link ManagementGuard#SAFE_CONSOLES}); Jolokia's operations
+ *       that send messages or add routes (jolokia-access.xml).</li>
  *   <li>{@link ManagementGuard} answers the health status to everyone, before authentication.</li>
  * </ul>
  */
@@ -72,8 +74,9 @@ public class ManagementServerFactory extends DefaultMainHttpServerFactory {
 
     private static void report(ManagementAccess access, HttpManagementServerConfigurationProperties cfg) {
         String where = cfg.getHost() + ":" + cfg.getPort();
+        boolean loopback = new ManagementAccess(cfg.getHost(), null, null, false).loopbackOnly();
         if (!access.passwordSet()) {
-            if (access.loopbackOnly()) {
+            if (loopback) {
                 LOG.info("Management server on {}: health status only (set MANAGEMENT_PASSWORD for metrics, "
                          + "Jolokia and health details)", where);
             } else {
@@ -86,6 +89,10 @@ public class ManagementServerFactory extends DefaultMainHttpServerFactory {
         } else {
             LOG.info("Management server on {}: health status for everyone; details, metrics, Jolokia{} for user '{}'",
                     where, access.devConsole() ? ", dev console" : "", access.user());
+            if (!loopback) {
+                LOG.warn("MANAGEMENT_HOST={} makes the management server reachable from other machines over plain HTTP: "
+                         + "put TLS in front of it (basic authentication sends the password with every request)", cfg.getHost());
+            }
         }
     }
 }

@@ -50,11 +50,15 @@ class ManagementEndToEndIT extends EndToEndSupport {
             new Expect("GET", "/observe/health?exposureLevel=full&stackTrace=true&data=true", 200, 200, 401),
             new Expect("GET", "/observe/info", 401, 200, 401),
             new Expect("GET", "/observe/metrics", 401, 200, 401),
-            new Expect("GET", "/observe/jolokia/version", 401, 200, 401),
+            new Expect("POST", "/observe/jolokia", 401, 200, 401),
             new Expect("GET", "/q/dev", 401, 200, 401),
             new Expect("GET", "/q/dev/health", 401, 200, 401),
             new Expect("GET", "/q/dev/route?action=stop", 401, -1, 401),
-            new Expect("GET", "/q/dev/browse", 401, -1, 401),
+            new Expect("GET", "/q/dev/browse", 401, 404, 401),
+            new Expect("GET", "/q/dev/bean", 401, 404, 401),
+            new Expect("GET", "/q/dev/send?endpoint=log:x&body=file:/proc/self/environ", 401, 404, 401),
+            new Expect("GET", "/q/dev/all", 401, 404, 401),
+            new Expect("POST", "/observe/health", 405, 405, 405),
             new Expect("GET", "/q/send", 401, 404, 401),
             new Expect("POST", "/q/send?endpoint=log:x&body=file:/proc/self/environ", 401, 404, 401),
             new Expect("GET", "/q/upload", 401, 404, 401),
@@ -68,7 +72,7 @@ class ManagementEndToEndIT extends EndToEndSupport {
             new Expect("GET", "/observe/health?exposureLevel=full&stackTrace=true&data=true", 200, 200, 200),
             new Expect("GET", "/observe/info", 404, 404, 404),
             new Expect("GET", "/observe/metrics", 404, 404, 404),
-            new Expect("GET", "/observe/jolokia/version", 404, 404, 404),
+            new Expect("POST", "/observe/jolokia", 404, 404, 404),
             new Expect("GET", "/q/dev", 404, 404, 404),
             new Expect("GET", "/q/dev/route?action=stop", 404, 404, 404),
             new Expect("POST", "/q/send?endpoint=log:x&body=file:/proc/self/environ", 404, 404, 404));
@@ -121,6 +125,35 @@ class ManagementEndToEndIT extends EndToEndSupport {
         JsonNode diagnostic = JSON.readTree(jolokia("{\"type\":\"exec\",\"mbean\":\"com.sun.management:type=DiagnosticCommand\","
                                                     + "\"operation\":\"vmVersion\"}", PASSWORD).body());
         assertThat(diagnostic.path("status").asInt()).as(diagnostic.toString()).isEqualTo(403);
+
+        // ... nor anything that sends messages (files, HTTP, the process environment) or adds routes
+        JsonNode send = JSON.readTree(jolokia("{\"type\":\"exec\",\"mbean\":" + JSON.writeValueAsString(CONTEXT_MBEAN)
+                                              + ",\"operation\":\"sendStringBody\",\"arguments\":[\"log:x\",\"hello\"]}", PASSWORD).body());
+        assertThat(send.path("status").asInt()).as(send.toString()).isEqualTo(403);
+        JsonNode sendSigned = JSON.readTree(jolokia("{\"type\":\"exec\",\"mbean\":" + JSON.writeValueAsString(CONTEXT_MBEAN)
+                + ",\"operation\":\"sendStringBody(java.lang.String,java.lang.String)\",\"arguments\":[\"log:x\",\"hello\"]}",
+                PASSWORD).body());
+        assertThat(sendSigned.path("status").asInt()).as(sendSigned.toString()).isEqualTo(403);
+        // Jolokia by GET (a link or an image could trigger it) is refused; the operator's POST is the control above
+        assertThat(call("GET", "/observe/jolokia/version", PASSWORD).statusCode()).isEqualTo(405);
+
+        // a page of another site cannot use the operator's saved credentials (cross-site request forgery)
+        for (String[] headers : List.of(new String[] {"Sec-Fetch-Site", "cross-site"}, new String[] {"Origin", "http://evil.example"},
+                new String[] {"Origin", "null"}, new String[] {"Referer", "http://evil.example/page"})) {
+            HttpResponse<String> forged = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/observe/metrics"))
+                    .header("Authorization", basic(USER, PASSWORD)).header(headers[0], headers[1]).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(forged.statusCode()).as(headers[0] + ": " + headers[1]).isEqualTo(403);
+        }
+        HttpResponse<String> samePage = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/observe/metrics"))
+                .header("Authorization", basic(USER, PASSWORD)).header("Sec-Fetch-Site", "same-origin").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(samePage.statusCode()).isEqualTo(200);
+        // a malformed Authorization header on health gets the status, not an error
+        HttpResponse<String> malformed = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/observe/health"))
+                .header("Authorization", "Basic !!!").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(malformed.statusCode()).isEqualTo(200);
+        assertThat(malformed.body()).isEqualTo("{\"status\":\"UP\"}");
 
         // the credentials file was read at start and is gone
         assertThat(String.join("\n", bot.stdout())).contains("Management server on 127.0.0.1:" + port)
@@ -259,7 +292,8 @@ class ManagementEndToEndIT extends EndToEndSupport {
     HttpResponse<String> call(String method, String path, String password) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(20))
-                .method(method, HttpRequest.BodyPublishers.noBody());
+                .method(method, path.equals("/observe/jolokia")
+                        ? HttpRequest.BodyPublishers.ofString("{\"type\":\"version\"}") : HttpRequest.BodyPublishers.noBody());
         if (password != null) {
             b.header("Authorization", basic(USER, password));
         }

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class ManagementGuardTest {
 
-    private final ManagementGuard guard = new ManagementGuard(null, "/observe/health", true);
+    private final ManagementGuard guard = new ManagementGuard(null, "/observe/health", "/observe/jolokia", true);
 
     @Test
     void theThreeHealthPathsAreRecognisedWithOrWithoutATrailingSlash() {
@@ -17,6 +17,14 @@ class ManagementGuardTest {
     }
 
     @Test
+    void jolokiaPathsAreRecognised() {
+        assertThat(guard.isJolokia("/observe/jolokia")).isTrue();
+        assertThat(guard.isJolokia("/observe/jolokia/exec/x")).isTrue();
+        assertThat(guard.isJolokia("/observe/jolokiax")).isFalse();
+        assertThat(guard.isJolokia("/observe/metrics")).isFalse();
+    }
+
+    @Test
     void everythingElseIsNotHealthAndSoNeedsCredentials() {
         assertThat(guard.healthOf("/observe/healthz")).isNull();
         assertThat(guard.healthOf("/observe/health/other")).isNull();
@@ -24,5 +32,47 @@ class ManagementGuardTest {
         assertThat(guard.healthOf("/q/dev/health")).isNull();
         assertThat(guard.healthOf("/")).isNull();
         assertThat(guard.healthOf(null)).isNull();
+    }
+
+    @Test
+    void aBrowserRequestFromAnotherSiteIsCrossSiteAndOneFromThePageItselfOrAToolIsNot() {
+        assertThat(ManagementGuard.crossSite("cross-site", null, null, "127.0.0.1:8080")).isTrue();
+        assertThat(ManagementGuard.crossSite("same-site", null, null, "127.0.0.1:8080")).isTrue();
+        assertThat(ManagementGuard.crossSite("same-origin", "http://127.0.0.1:8080", null, "127.0.0.1:8080")).isFalse();
+        assertThat(ManagementGuard.crossSite("none", null, null, "127.0.0.1:8080")).isFalse();
+        // older browsers: Origin, then Referer, against the Host asked for
+        assertThat(ManagementGuard.crossSite(null, "http://evil.example", null, "127.0.0.1:8080")).isTrue();
+        assertThat(ManagementGuard.crossSite(null, "null", null, "127.0.0.1:8080")).isTrue();
+        assertThat(ManagementGuard.crossSite(null, null, "http://evil.example/page", "127.0.0.1:8080")).isTrue();
+        assertThat(ManagementGuard.crossSite(null, "http://127.0.0.1:8080", null, "127.0.0.1:8080")).isFalse();
+        assertThat(ManagementGuard.crossSite(null, null, "http://localhost:8080/q/dev", "localhost:8080")).isFalse();
+        // curl, Prometheus, Hawtio's server-side proxy send none of these
+        assertThat(ManagementGuard.crossSite(null, null, null, "127.0.0.1:8080")).isFalse();
+    }
+
+    @Test
+    void onlyAWellFormedBasicHeaderCountsAsCredentials() {
+        assertThat(ManagementGuard.isBasic("Basic " + java.util.Base64.getEncoder().encodeToString("admin:pw".getBytes()))).isTrue();
+        assertThat(ManagementGuard.isBasic("basic " + java.util.Base64.getEncoder().encodeToString("admin:pw".getBytes()))).isTrue();
+        assertThat(ManagementGuard.isBasic("Basic !!!")).isFalse();
+        assertThat(ManagementGuard.isBasic("Basic " + java.util.Base64.getEncoder().encodeToString("no-colon".getBytes()))).isFalse();
+        assertThat(ManagementGuard.isBasic("Bearer abc")).isFalse();
+        assertThat(ManagementGuard.isBasic("")).isFalse();
+        assertThat(ManagementGuard.isBasic(null)).isFalse();
+    }
+
+    @Test
+    void theDevConsoleServesItsIndexAndReadOnlyConsolesOnly() {
+        assertThat(ManagementGuard.consoleAllowed("/q/dev")).isTrue();
+        assertThat(ManagementGuard.consoleAllowed("/q/dev/context")).isTrue();
+        assertThat(ManagementGuard.consoleAllowed("/q/dev/route")).isTrue();
+        assertThat(ManagementGuard.consoleAllowed("/q/dev/top/*")).isTrue();
+        assertThat(ManagementGuard.consoleAllowed("/q/dev/bean")).isFalse();
+        assertThat(ManagementGuard.consoleAllowed("/q/dev/BEAN")).isFalse();
+        assertThat(ManagementGuard.consoleAllowed("/q/dev/all")).isFalse();
+        assertThat(ManagementGuard.consoleAllowed("/q/dev/send")).isFalse();
+        assertThat(ManagementGuard.consoleAllowed("/q/dev/browse")).isFalse();
+        assertThat(ManagementGuard.consoleAllowed("/q/dev/variables")).isFalse();
+        assertThat(ManagementGuard.consoleAllowed("/observe/metrics")).as("not a console").isTrue();
     }
 }
