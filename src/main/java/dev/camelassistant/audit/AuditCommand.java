@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.camelassistant.telegram.InboundMessages;
+import dev.camelassistant.telegram.TelegramHtml;
 
 /**
  * The owner's {@code /audit <reference>}: what happened to one message, from the reference printed
@@ -48,7 +49,7 @@ public class AuditCommand {
         if (entries.isEmpty()) {
             return "Nothing recorded under " + ref + " (entries are kept for a limited number of days).";
         }
-        StringBuilder sb = new StringBuilder("Audit trail of ").append(entries.get(0).correlationId()).append(":\n");
+        StringBuilder sb = new StringBuilder();
         int n = 0;
         for (AuditEntry e : entries) {
             if (n++ == MAX_LINES) {
@@ -69,6 +70,8 @@ public class AuditCommand {
             }
             sb.append('\n');
         }
-        return sb.toString().strip();
+        // a code block: the ids, names and error texts are shown as they are, aligned, never read as Markdown
+        return "Audit trail of " + TelegramHtml.escapeMarkdown(entries.get(0).correlationId()) + ":\n"
+               + TelegramHtml.codeBlock(sb.toString().strip());
     }
 }

@@ -8,6 +8,7 @@ import dev.camelassistant.audit.AuditEntry;
 import dev.camelassistant.audit.AuditEvents;
 import dev.camelassistant.logging.LogMasker;
 import dev.camelassistant.metrics.BotMetrics;
+import dev.camelassistant.telegram.TelegramHtml;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
@@ -106,15 +107,18 @@ public final class Alerts {
         }
     }
 
-    /** The alert text to send: the body as a String, masked; a generic text when the body is empty. */
+    /**
+     * The alert text to send: the body as a String, masked; a generic text when the body is empty.
+     * Escaped as Markdown (the outbound route renders every text), so error details read as written.
+     */
     public String text(Exchange exchange) {
         Message in = exchange.getMessage();
         String body = in.getBody(String.class);
         if (body == null || body.isBlank()) {
-            return "⚠️ " + HealthReport.displayName(in.getHeader(SERVICE, String.class)) + ": "
-                   + in.getHeader(KIND, String.class);
+            return TelegramHtml.escapeMarkdown("⚠️ " + HealthReport.displayName(in.getHeader(SERVICE, String.class)) + ": "
+                   + in.getHeader(KIND, String.class));
         }
-        return LogMasker.mask(body.strip());
+        return TelegramHtml.escapeMarkdown(LogMasker.mask(body.strip()));
     }
 
     /** "✅ Qdrant is back". */

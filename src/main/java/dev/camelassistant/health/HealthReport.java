@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import dev.camelassistant.telegram.TelegramHtml;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.Message;
@@ -35,7 +36,8 @@ public final class HealthReport {
      * the command runs on the Telegram poll thread, which must not wait on a hanging service.
      */
     public String report() {
-        return format(prober.current());
+        // sent as Markdown like every text: escaped, so error details read as written
+        return TelegramHtml.escapeMarkdown(format(prober.current()));
     }
 
     public String format(List<ServiceHealth> results) {

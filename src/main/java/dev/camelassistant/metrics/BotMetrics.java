@@ -38,6 +38,7 @@ public final class BotMetrics {
     public static final String INBOX_PENDING = "assistant.inbox.pending";
     public static final String CLAUDE_COST = "assistant.claude.cost.usd";
     public static final String BUDGET_REFUSALS = "assistant.budget.refusals";
+    public static final String PLAIN_FALLBACK = "assistant.telegram.plain.fallback";
 
     /**
      * Bounds of the latency histogram's buckets. A Claude call ends at claude.timeout-seconds at the
@@ -74,6 +75,7 @@ public final class BotMetrics {
     private final MeterRegistry registry;
     private final Map<MessageKind, Counter> received = new EnumMap<>(MessageKind.class);
     private final Counter repliesSent;
+    private final Counter plainFallbacks;
     private final Map<ClaudeOutcome, Counter> claudeCalls = new EnumMap<>(ClaudeOutcome.class);
     private final Map<ClaudeOutcome, Timer> claudeLatency = new EnumMap<>(ClaudeOutcome.class);
     /** model → {input, output, cache_write, cache_read} */
@@ -90,6 +92,8 @@ public final class BotMetrics {
                     .description("Telegram messages received, by how they were handled").register(registry));
         }
         repliesSent = Counter.builder(REPLIES_SENT).description("Message parts Telegram accepted").register(registry);
+        plainFallbacks = Counter.builder(PLAIN_FALLBACK)
+                .description("Message parts whose HTML Telegram could not parse, sent again as plain text").register(registry);
         for (ClaudeOutcome outcome : ClaudeOutcome.values()) {
             claudeCalls.put(outcome, Counter.builder(CLAUDE_CALLS).tag("outcome", outcome.tag)
                     .description("Claude Messages API calls, by outcome").register(registry));
@@ -113,6 +117,11 @@ public final class BotMetrics {
     /** One message part Telegram confirmed. */
     public void replySent() {
         repliesSent.increment();
+    }
+
+    /** One message part sent again as plain text after Telegram refused its HTML. */
+    public void plainFallback() {
+        plainFallbacks.increment();
     }
 
     /** @param latencyNanos from sending the request; negative when unknown (only the call is counted) */

@@ -1,6 +1,10 @@
 package dev.camelassistant.telegram;
 
-/** Texts of the built-in commands. */
+/**
+ * Texts of the built-in commands. Like everything the bot sends they are Markdown (rendered by
+ * the outbound route): "&lt;reference&gt;" stays as written (raw HTML is shown as text), and what a
+ * user typed is escaped.
+ */
 public final class Commands {
 
     public String start() {
@@ -30,6 +34,6 @@ public final class Commands {
     }
 
     public String unknown(String command) {
-        return "I don't know the command " + command + ".\n\n" + help();
+        return "I don't know the command " + TelegramHtml.escapeMarkdown(command) + ".\n\n" + help();
     }
 }

@@ -33,6 +33,22 @@ public class TelegramErrors implements Processor {
         return 0;
     }
 
+    /**
+     * Telegram refused a message's HTML: 400 "Bad Request: can't parse entities: ...". Such a part is
+     * sent again as plain text (see TelegramSender).
+     */
+    public static boolean isUnparsableHtml(Throwable e) {
+        if (status(e) != 400) {
+            return false;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains("can't parse entities")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public boolean isRateLimited(Exchange exchange) {
         return status(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class)) == 429
                || status(exchange.getException()) == 429;

@@ -6,9 +6,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import dev.camelassistant.metrics.BotMetrics;
 import org.apache.camel.AsyncProducer;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.component.telegram.TelegramConstants;
 import org.apache.camel.component.telegram.model.MessageResult;
 import org.apache.camel.support.service.ServiceHelper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Calls a lane's camel-telegram producer and turns its failures into exceptions the lane's error
@@ -18,23 +23,66 @@ import org.apache.camel.support.service.ServiceHelper;
  * handler calls {@code callback.done} in a finally block, then the exception surfaces), so after a
  * plain {@code to: telegram:...} the route carries on as if the message had been sent and the
  * error handler never runs. Here the producer is called directly and whatever it throws is
- * rethrown as a {@link TelegramSendException} with a secret-free message. Each lane has its own
- * endpoint URI, hence its own producer, and calls it from its single thread only. Every message
- * Telegram confirmed counts in {@value BotMetrics#REPLIES_SENT}.
+ * rethrown as a {@link TelegramSendException} with a secret-free message. Every message Telegram
+ * confirmed counts in {@value BotMetrics#REPLIES_SENT}.
+ * <p>
+ * <b>One endpoint per lane.</b> A camel-telegram endpoint holds one TelegramService, whose message
+ * handlers each keep one TelegramBodyPublisher: every producer of that endpoint fills and
+ * serializes the same body parts (TelegramMessageHandler.sendMessage, checked in the 4.17.0
+ * bytecode), so two producers of one endpoint are not independent. Each lane therefore owns an
+ * endpoint instance of its own, made by the {@code telegram} component (so it has the component's
+ * authorizationToken and baseUri, and default options) but not registered in the context: nothing
+ * else, neither another lane nor the inbound consumer's {@code telegram:bots}, is ever handed it. The
+ * lane calls its producer from its single thread only; this class stops both at shutdown.
+ * <p>
+ * <b>Plain-text fallback.</b> When Telegram refuses a part's HTML (400 "can't parse entities"), the
+ * part is sent again as its visible text without a parse mode: nothing is lost. The event is logged
+ * without the text and counted in {@value BotMetrics#PLAIN_FALLBACK}.
  */
 public class TelegramSender implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(TelegramSender.class);
+    private static final String HTML = "HTML";
+
     private final CamelContext context;
     private final BotMetrics metrics;
-    private final Map<String, AsyncProducer> producers = new ConcurrentHashMap<>();
+    private final String endpointUri;
+    private final Map<Integer, Lane> lanes = new ConcurrentHashMap<>();
 
     public TelegramSender(CamelContext context, BotMetrics metrics) {
-        this.context = context;
-        this.metrics = metrics;
+        this(context, metrics, "telegram:bots");
     }
 
-    public void send(Exchange exchange, String endpointUri) throws Exception {
-        AsyncProducer producer = producers.computeIfAbsent(endpointUri, this::createProducer);
+    /** @param endpointUri the endpoint each lane gets an instance of (tests use a mock endpoint) */
+    TelegramSender(CamelContext context, BotMetrics metrics, String endpointUri) {
+        this.context = context;
+        this.metrics = metrics;
+        this.endpointUri = endpointUri;
+    }
+
+    /** Sends the exchange's message (a Telegram HTML part, or plain text) through lane {@code lane}'s own producer. */
+    public void send(Exchange exchange, int lane) throws Exception {
+        AsyncProducer producer = lanes.computeIfAbsent(lane, this::createLane).producer();
+        Object body = exchange.getMessage().getBody();
+        Object parseMode = exchange.getMessage().getHeader(TelegramConstants.TELEGRAM_PARSE_MODE);
+        try {
+            deliver(producer, exchange);
+        } catch (TelegramSendException e) {
+            if (!HTML.equals(String.valueOf(parseMode)) || !(body instanceof String html)
+                || !TelegramErrors.isUnparsableHtml(e.getCause())) {
+                throw e;
+            }
+            Message message = exchange.getMessage();
+            LOG.warn("Telegram could not parse the HTML of a message to chat {} (HTTP 400 can't parse entities):"
+                     + " sending it again as plain text", message.getHeader(TelegramConstants.TELEGRAM_CHAT_ID));
+            metrics.plainFallback();
+            message.removeHeader(TelegramConstants.TELEGRAM_PARSE_MODE);
+            message.setBody(TelegramHtml.visibleText(html));
+            deliver(producer, exchange);
+        }
+    }
+
+    private void deliver(AsyncProducer producer, Exchange exchange) throws TelegramSendException {
         RuntimeException thrown = null;
         try {
             producer.process(exchange, doneSync -> {
@@ -53,24 +101,37 @@ public class TelegramSender implements AutoCloseable {
         metrics.replySent();
     }
 
-    private AsyncProducer createProducer(String uri) {
+    private Lane createLane(int lane) {
         try {
-            org.apache.camel.Endpoint endpoint = context.getEndpoint(uri);
+            String scheme = endpointUri.substring(0, endpointUri.indexOf(':'));
+            Endpoint endpoint = context.getComponent(scheme).createEndpoint(endpointUri);
             // the context may already be stopping (the last replies of a graceful shutdown): start it here
             ServiceHelper.startService(endpoint);
-            AsyncProducer p = endpoint.createAsyncProducer();
-            ServiceHelper.startService(p);
-            return p;
+            AsyncProducer producer = endpoint.createAsyncProducer();
+            ServiceHelper.startService(producer);
+            return new Lane(endpoint, producer);
         } catch (Exception e) {
-            throw new IllegalStateException("cannot create the Telegram producer of an outbound lane", e);
+            throw new IllegalStateException("cannot create the Telegram producer of outbound lane " + lane, e);
         }
     }
 
-    /** Stops the lanes' producers (after the routes have stopped). */
+    /** The endpoint of a lane that has sent, or null (for tests). */
+    Endpoint endpointOf(int lane) {
+        Lane l = lanes.get(lane);
+        return l == null ? null : l.endpoint();
+    }
+
+    /** Stops the lanes' producers and endpoints (after the routes have stopped). */
     @Override
     public void close() {
-        producers.values().forEach(ServiceHelper::stopAndShutdownService);
-        producers.clear();
+        lanes.values().forEach(l -> {
+            ServiceHelper.stopAndShutdownService(l.producer());
+            ServiceHelper.stopAndShutdownService(l.endpoint());
+        });
+        lanes.clear();
+    }
+
+    private record Lane(Endpoint endpoint, AsyncProducer producer) {
     }
 
     /** A send Telegram refused or that failed; the message names the status, never the URL or token. */

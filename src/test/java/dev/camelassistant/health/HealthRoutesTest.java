@@ -25,6 +25,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.camelassistant.support.BotRouteTestSupport;
 import dev.camelassistant.support.FakeTelegram;
 import dev.camelassistant.telegram.Commands;
+import dev.camelassistant.telegram.TelegramHtml;
 import org.apache.camel.Exchange;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -185,6 +186,7 @@ class HealthRoutesTest extends BotRouteTestSupport {
         }
     }
 
+    /** The /health reply as the chat shows it (the body is Markdown, rendered by the outbound route). */
     private String healthCommand(boolean admin, long chat) {
         Exchange reply = template.request("direct:health-command", e -> {
             e.getMessage().setHeader("chatIsAdmin", admin);
@@ -193,7 +195,7 @@ class HealthRoutesTest extends BotRouteTestSupport {
             e.getMessage().setBody("/health");
         });
         assertThat(reply.getException()).isNull();
-        return reply.getMessage().getBody(String.class);
+        return TelegramHtml.visibleText(TelegramHtml.render(reply.getMessage().getBody(String.class)));
     }
 
     @Test

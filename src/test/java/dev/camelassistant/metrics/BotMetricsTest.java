@@ -118,6 +118,7 @@ class BotMetricsTest {
                 "assistant_messages_received_total{kind=\"command\"} 0.0",
                 "assistant_messages_received_total{kind=\"refused\"} 0.0",
                 "assistant_replies_sent_total 0.0",
+                "assistant_telegram_plain_fallback_total 0.0",
                 "assistant_claude_calls_total{outcome=\"ok\"} 0.0",
                 "assistant_claude_calls_total{outcome=\"rejected_key\"} 0.0",
                 "assistant_claude_latency_seconds_bucket{outcome=\"overloaded\",le=\"+Inf\"} 0",

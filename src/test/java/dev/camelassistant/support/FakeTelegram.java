@@ -29,6 +29,12 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
  * later getUpdates asks for a higher offset; until then it is delivered again) and holds the
  * request briefly when there is nothing, like long polling; sendMessage and sendChatAction are
  * answered with the documented JSON and recorded.
+ * <p>
+ * sendMessage is checked as Telegram checks it: a text with parse_mode HTML must follow
+ * {@link TelegramHtmlRules} (else 400 "Bad Request: can't parse entities: ..."), and the visible
+ * text must be neither empty (400 "Bad Request: message text is empty") nor longer than 4,096
+ * UTF-16 units (400 "Bad Request: message is too long"). {@link #refuseNextHtml()} makes it refuse
+ * the next HTML message as unparsable.
  */
 public final class FakeTelegram implements AutoCloseable {
 
@@ -41,6 +47,8 @@ public final class FakeTelegram implements AutoCloseable {
     private final AtomicLong nextUpdateId = new AtomicLong(1000);
     private final AtomicLong nextMessageId = new AtomicLong(1);
     private final AtomicLong polls = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicBoolean refuseNextHtml = new java.util.concurrent.atomic.AtomicBoolean();
+    private final List<Sent> accepted = new ArrayList<>();
     /** update id → System.nanoTime() when getUpdates first handed it out (for latency benchmarks). */
     private final java.util.concurrent.ConcurrentHashMap<Long, Long> handedOutAt = new java.util.concurrent.ConcurrentHashMap<>();
     /** chat id → System.nanoTime() of each sendMessage received, in order. */
@@ -54,6 +62,22 @@ public final class FakeTelegram implements AutoCloseable {
                 .willReturn(aResponse().withTransformers("fake-telegram-updates")));
         server.stubFor(post(urlPathMatching("/bot[^/]+/send(Message|ChatAction)"))
                 .willReturn(aResponse().withTransformers("fake-telegram-updates")));
+    }
+
+    /** The next sendMessage with parse_mode HTML is refused with 400 "can't parse entities". */
+    public void refuseNextHtml() {
+        refuseNextHtml.set(true);
+    }
+
+    /** The sendMessage calls accepted so far (answered 200), in order. */
+    public List<Sent> accepted() {
+        synchronized (accepted) {
+            return new ArrayList<>(accepted);
+        }
+    }
+
+    public List<Sent> acceptedTo(long chatId) {
+        return accepted().stream().filter(s -> s.chatId() == chatId).collect(Collectors.toList());
     }
 
     public WireMockServer server() {
@@ -170,6 +194,10 @@ public final class FakeTelegram implements AutoCloseable {
     private int sentTotal;
 
     public record Sent(long chatId, String text, String parseMode) {
+        /** What the chat shows: the text itself, or for parse_mode HTML the text with tags removed and entities decoded. */
+        public String visible() {
+            return "HTML".equalsIgnoreCase(parseMode) ? TelegramHtmlRules.parse(text).visibleText() : text;
+        }
     }
 
     private static Sent toSent(LoggedRequest r) {
@@ -246,9 +274,26 @@ public final class FakeTelegram implements AutoCloseable {
             try {
                 JsonNode req = JSON.readTree(body);
                 String text = req.path("text").asText("");
-                if (text.isEmpty()) {
-                    return new ResponseDefinition(400,
-                            "{\"ok\":false,\"error_code\":400,\"description\":\"Bad Request: message text is empty\"}");
+                String parseMode = req.path("parse_mode").asText(null);
+                String visible = text;
+                if ("HTML".equalsIgnoreCase(parseMode)) {
+                    if (refuseNextHtml.compareAndSet(true, false)) {
+                        return badRequest("can't parse entities: refused by the test");
+                    }
+                    TelegramHtmlRules.Parsed parsed = TelegramHtmlRules.parse(text);
+                    if (!parsed.ok()) {
+                        return badRequest("can't parse entities: " + parsed.error());
+                    }
+                    visible = parsed.visibleText();
+                }
+                if (visible.isBlank()) {
+                    return badRequest("message text is empty");
+                }
+                if (visible.length() > TelegramHtmlRules.LIMIT) {
+                    return badRequest("message is too long");
+                }
+                synchronized (accepted) {
+                    accepted.add(new Sent(req.path("chat_id").asLong(), text, parseMode));
                 }
                 receivedAt.computeIfAbsent(req.path("chat_id").asLong(),
                         k -> java.util.Collections.synchronizedList(new ArrayList<>())).add(System.nanoTime());
@@ -268,6 +313,16 @@ public final class FakeTelegram implements AutoCloseable {
             } catch (Exception e) {
                 return new ResponseDefinition(400, "{\"ok\":false,\"error_code\":400,\"description\":\"Bad Request\"}");
             }
+        }
+
+        /** Telegram's documented answer to a refused request: 400 with "Bad Request: " and the reason. */
+        private ResponseDefinition badRequest(String reason) {
+            ObjectNode answer = JSON.createObjectNode();
+            answer.put("ok", false);
+            answer.put("error_code", 400);
+            answer.put("description", "Bad Request: " + reason);
+            return com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder.responseDefinition()
+                    .withStatus(400).withHeader("Content-Type", "application/json").withBody(answer.toString()).build();
         }
 
         private ResponseDefinition json(String body) {

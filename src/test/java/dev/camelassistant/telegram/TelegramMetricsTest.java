@@ -47,13 +47,26 @@ class TelegramMetricsTest {
     @Test
     void onlyAMessageTelegramConfirmedCountsAsSent() throws Exception {
         context.start();
-        try (TelegramSender sender = new TelegramSender(context, metrics)) {
-            sender.send(answeredBy(true), "mock:telegram");
+        try (TelegramSender sender = new TelegramSender(context, metrics, "mock:telegram")) {
+            sender.send(answeredBy(true), 0);
             assertThat(repliesSent()).isEqualTo(1);
 
-            assertThatThrownBy(() -> sender.send(answeredBy(false), "mock:telegram"))
+            assertThatThrownBy(() -> sender.send(answeredBy(false), 0))
                     .isInstanceOf(TelegramSender.TelegramSendException.class);
             assertThat(repliesSent()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void eachLaneSendsThroughAnEndpointInstanceOfItsOwnThatTheContextNeverHandsOut() throws Exception {
+        context.start();
+        try (TelegramSender sender = new TelegramSender(context, metrics, "mock:telegram")) {
+            sender.send(answeredBy(true), 0);
+            sender.send(answeredBy(true), 1);
+            sender.send(answeredBy(true), 0);
+            assertThat(sender.endpointOf(0)).isNotNull().isNotSameAs(sender.endpointOf(1));
+            assertThat(context.getEndpoints()).doesNotContain(sender.endpointOf(0), sender.endpointOf(1));
+            assertThat(repliesSent()).isEqualTo(3);
         }
     }
 
