@@ -1,7 +1,6 @@
 package dev.camelassistant.conversation;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 import dev.camelassistant.llm.Turn;
@@ -17,6 +16,9 @@ import dev.camelassistant.llm.Turn.Role;
  * Tokens are estimated from text length ({@link #estimate}: characters / 3.5, rounded up) and
  * scaled by the chat's ratio of the tokens the API counted to the tokens estimated for its last
  * request, which corrects the estimate for the language and content of that chat.
+ * <p>
+ * Once the history outgrows the budget, the oldest exchanges go a quarter of the budget at a time
+ * ({@link #stableStart}), so that consecutive requests share their first turns and the prompt cache.
  */
 public final class ContextWindow {
 
@@ -67,31 +69,67 @@ public final class ContextWindow {
                                     double ratio) {
         double r = clampRatio(ratio);
         long budget = maxInputTokens - scaled(estimate(systemPrompt), r) - scaled(estimate(userText), r);
-        List<Turn> picked = new ArrayList<>();
+        List<Turn[]> exchanges = exchanges(history);
+        // the oldest exchange that may stay: the newest exchanges are kept, none skipped over to fill a gap
+        int first = exchanges.size();
         long used = 0;
-        int i = history.size() - 1;
-        while (i >= 0) {
-            Turn answer = history.get(i);
-            if (answer.role() != Role.ASSISTANT) {
-                i--; // a question without its answer: dropped
-                continue;
-            }
-            if (i == 0 || history.get(i - 1).role() != Role.USER) {
-                i--; // an answer without its question: dropped
-                continue;
-            }
-            Turn question = history.get(i - 1);
-            long cost = scaled(estimate(question.text()), r) + scaled(estimate(answer.text()), r);
+        while (first > 0) {
+            Turn[] e = exchanges.get(first - 1);
+            long cost = scaled(estimate(e[0].text()), r) + scaled(estimate(e[1].text()), r);
             if (used + cost > budget) {
-                break; // the newest exchanges are kept; older ones are not skipped over to fill the gap
+                break;
             }
             used += cost;
-            picked.add(answer);
-            picked.add(question);
-            i -= 2;
+            first--;
         }
-        Collections.reverse(picked);
+        int start = stableStart(exchanges, first, maxInputTokens);
+        List<Turn> picked = new ArrayList<>();
+        for (Turn[] e : exchanges.subList(start, exchanges.size())) {
+            picked.add(e[0]);
+            picked.add(e[1]);
+        }
         return picked;
+    }
+
+    /**
+     * Where the window starts once the history no longer fits: not just past the oldest exchange that
+     * had to go, but at the next of the conversation's fixed starting points, one in every quarter of
+     * the budget (by estimated tokens from the start of the conversation, which never change as it
+     * grows). The window then drops a quarter of the budget at a time and keeps the same first turn for
+     * the next few requests, so they can read it from the prompt cache; sliding by one exchange per
+     * request would change the prefix every time and write the whole history to the cache again.
+     */
+    static int stableStart(List<Turn[]> exchanges, int first, int maxInputTokens) {
+        if (first == 0) {
+            return 0;
+        }
+        long step = Math.max(1, maxInputTokens / 4);
+        long offset = 0;
+        long band = -1;
+        for (int i = 0; i < exchanges.size(); i++) {
+            long b = offset / step;
+            if (b > band) {
+                band = b;
+                if (i >= first) {
+                    return i;
+                }
+            }
+            Turn[] e = exchanges.get(i);
+            offset += estimate(e[0].text()) + estimate(e[1].text());
+        }
+        return first;
+    }
+
+    /** The question-and-answer pairs of the history, oldest first; a turn without its partner is left out. */
+    static List<Turn[]> exchanges(List<Turn> history) {
+        List<Turn[]> out = new ArrayList<>();
+        for (int i = 0; i + 1 < history.size(); i++) {
+            if (history.get(i).role() == Role.USER && history.get(i + 1).role() == Role.ASSISTANT) {
+                out.add(new Turn[] {history.get(i), history.get(i + 1)});
+                i++;
+            }
+        }
+        return out;
     }
 
     private static long scaled(int tokens, double ratio) {

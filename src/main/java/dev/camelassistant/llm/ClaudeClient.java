@@ -98,7 +98,7 @@ public class ClaudeClient {
      * user's text. The history must alternate user and assistant, starting with user and ending with
      * assistant (the conversation store's window guarantees it).
      */
-    ObjectNode requestBody(List<Turn> history, String text) {
+    public ObjectNode requestBody(List<Turn> history, String text) {
         ObjectNode body = JSON.createObjectNode();
         body.put("model", model);
         body.put("max_tokens", maxTokens);

@@ -47,7 +47,10 @@ class ContextWindowTest {
         List<Turn> history = exchanges(5, 100); // each exchange about 200 tokens
         // 999 - 100 (system) - 100 (question) = 799: the newest 3 exchanges (600), not 4 (800)
         List<Turn> window = ContextWindow.select(history, 999, tokens(100), tokens(100), 1.0);
-        assertThat(ContextWindow.select(history, 1000, tokens(100), tokens(100), 1.0)).as("800 fit exactly").hasSize(8);
+        // 800 left: without the oldest exchange the rest would fit exactly, but once the oldest must go the
+        // window starts at the next quarter of the budget (offsets 0, 200, 400, ...; quarters of 250)
+        assertThat(ContextWindow.select(history, 1000, tokens(100), tokens(100), 1.0)).hasSize(6);
+        assertThat(ContextWindow.select(history, 1200, tokens(100), tokens(100), 1.0)).as("all fit").hasSize(10);
         assertThat(window).containsExactlyElementsOf(history.subList(4, 10));
         assertThat(window.get(0).text()).startsWith("q3");
         assertThat(window).allSatisfy(t -> assertThat(history).contains(t)); // whole turns, unchanged
@@ -98,6 +101,37 @@ class ContextWindowTest {
         for (int i = 0; i < window.size(); i++) {
             assertThat(window.get(i).role()).isEqualTo(i % 2 == 0 ? Turn.Role.USER : Turn.Role.ASSISTANT);
         }
+    }
+
+    @Test
+    void aGrowingConversationKeepsItsFirstTurnForSeveralRequestsOnceTheBudgetIsReached() {
+        int budget = 4000;
+        List<Turn> history = new ArrayList<>();
+        List<Turn> previousWindow = null;
+        int requestsPastTheBudget = 0;
+        int startChanges = 0;
+        for (int i = 1; i <= 60; i++) {
+            String question = "q" + i + " " + tokens(49);
+            List<Turn> window = ContextWindow.select(history, budget, tokens(200), question, 1.0);
+            long size = 200 + 50 + ContextWindow.estimate(window);
+            assertThat(size).as("request %d fits", i).isLessThanOrEqualTo(budget);
+            if (!history.isEmpty()) {
+                assertThat(window).as("the newest exchange is always sent").endsWith(history.get(history.size() - 1));
+            }
+            if (window.size() < history.size()) {
+                requestsPastTheBudget++;
+                assertThat(size).as("never less than about half the budget").isGreaterThan(budget / 2);
+                if (previousWindow != null && !previousWindow.isEmpty() && !window.get(0).equals(previousWindow.get(0))) {
+                    startChanges++;
+                }
+            }
+            previousWindow = window;
+            history.add(Turn.user(question));
+            history.add(Turn.assistant("a" + i + " " + tokens(149)));
+        }
+        assertThat(requestsPastTheBudget).isGreaterThan(40);
+        // a quarter of the budget (1000 tokens) is five exchanges of 200: the start moves every fifth request
+        assertThat(startChanges).isLessThanOrEqualTo(requestsPastTheBudget / 4 + 1);
     }
 
     @Test

@@ -1,9 +1,12 @@
 package dev.camelassistant.conversation;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 
+import dev.camelassistant.llm.ClaudeClient;
+import dev.camelassistant.llm.Turn;
 import dev.camelassistant.support.BotRouteTestSupport;
 import dev.camelassistant.support.FakeClaude;
 import org.junit.jupiter.api.AfterAll;
@@ -75,5 +78,43 @@ class ConversationCacheBenchmark extends BotRouteTestSupport {
         assertThat(read).isPositive();
         assertThat(usages.get(TURNS - 1).cacheRead()).as("the last turn reads the conversation so far")
                 .isGreaterThan(usages.get(TURNS - 1).totalInput() / 2);
+    }
+
+    /**
+     * Past the budget: 60 turns with CONVERSATION_MAX_INPUT_TOKENS 8,000, from the same request builder
+     * and window selection the bot uses, against the same cache model (no HTTP). The window drops a
+     * quarter of the budget at a time, so most requests still read their prefix from the cache.
+     */
+    @Test
+    void sixtyTurnsPastAnEightThousandTokenBudget() {
+        int turns = 60;
+        int budget = 8000;
+        ClaudeClient client = new ClaudeClient("unused", FakeClaude.MODEL, 4096, SYSTEM, null, null);
+        FakeClaude.PromptCache cache = new FakeClaude.PromptCache();
+        List<Turn> history = new ArrayList<>();
+        long total = 0;
+        long input = 0;
+        long written = 0;
+        long read = 0;
+        int full = 0;
+        for (int i = 1; i <= turns; i++) {
+            String question = ("Question " + i + " of the long conversation. ").repeat(4);
+            List<Turn> window = ContextWindow.select(history, budget, SYSTEM, question, 1.0);
+            full += window.size() < history.size() ? 1 : 0;
+            FakeClaude.Usage u = cache.usage(client.requestBody(window, question));
+            total += u.totalInput();
+            input += u.input();
+            written += u.cacheCreation();
+            read += u.cacheRead();
+            history.add(Turn.user(question));
+            history.add(Turn.assistant(("Answer " + i + " with some detail. ").repeat(35)));
+        }
+        double billedWith = input + 1.25 * written + 0.1 * read;
+        System.out.printf("bench: %d turns, budget %d tokens (%d requests past it): input tokens sent %d;"
+                          + " with caching %d uncached + %d written + %d read = %.0f input-token equivalents"
+                          + " (%.0f %% of the uncached cost)%n",
+                turns, budget, full, total, input, written, read, billedWith, 100 * billedWith / total);
+        assertThat(full).isGreaterThan(30);
+        assertThat(billedWith).isLessThan(total * 0.6);
     }
 }

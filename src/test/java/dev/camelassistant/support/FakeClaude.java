@@ -137,7 +137,7 @@ public final class FakeClaude implements AutoCloseable {
      * minimum of Sonnet models), and the rest of the request is uncached input. Cache entries do not
      * expire here (the real ones live 5 minutes after their last use).
      */
-    static final class PromptCache implements com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2 {
+    public static final class PromptCache implements com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2 {
         static final String NAME = "fake-claude-cache";
         static final int MIN_CACHEABLE = 1024;
 
@@ -150,57 +150,14 @@ public final class FakeClaude implements AutoCloseable {
                 com.github.tomakehurst.wiremock.stubbing.ServeEvent event) {
             try {
                 var request = JSON.readTree(event.getRequest().getBodyAsString());
-                java.util.List<String> keys = new java.util.ArrayList<>();
-                java.util.List<Integer> tokens = new java.util.ArrayList<>();
-                java.util.List<Boolean> marks = new java.util.ArrayList<>();
-                StringBuilder prefix = new StringBuilder();
-                var system = request.path("system");
-                if (system.isTextual()) {
-                    add(prefix, keys, tokens, marks, "system", system.asText(), false);
-                } else {
-                    for (var block : system) {
-                        add(prefix, keys, tokens, marks, "system", block.path("text").asText(), block.has("cache_control"));
-                    }
-                }
-                for (var message : request.path("messages")) {
-                    String role = message.path("role").asText();
-                    var content = message.path("content");
-                    if (content.isTextual()) {
-                        add(prefix, keys, tokens, marks, role, content.asText(), false);
-                    } else {
-                        for (var block : content) {
-                            add(prefix, keys, tokens, marks, role, block.path("text").asText(), block.has("cache_control"));
-                        }
-                    }
-                }
-                int[] upTo = new int[tokens.size()];
-                int sum = 0;
-                for (int i = 0; i < tokens.size(); i++) {
-                    sum += tokens.get(i);
-                    upTo[i] = sum;
-                }
-                int lastMark = marks.lastIndexOf(true);
-                int read = 0;
-                for (int i = lastMark; i >= 0; i--) {
-                    if (cached.contains(keys.get(i))) {
-                        read = upTo[i];
-                        break;
-                    }
-                }
-                int written = read;
-                for (int i = 0; i <= lastMark; i++) {
-                    if (marks.get(i) && upTo[i] >= MIN_CACHEABLE) {
-                        cached.add(keys.get(i));
-                        written = Math.max(written, upTo[i]);
-                    }
-                }
+                Usage cacheUsage = usage(request);
                 String text = "echo: " + lastUserText(request);
                 StringBuilder answer = new StringBuilder(text);
                 while (answer.length() < answerChars) {
                     answer.append(" lorem ipsum dolor sit amet");
                 }
                 int output = (int) Math.ceil(answer.length() / 3.5);
-                Usage usage = new Usage(sum - written, written - read, read, output);
+                Usage usage = new Usage(cacheUsage.input(), cacheUsage.cacheCreation(), cacheUsage.cacheRead(), output);
                 usages.add(usage);
                 ObjectNode body = JSON.createObjectNode();
                 body.put("id", "msg_01FakeFakeFakeFake");
@@ -219,6 +176,55 @@ public final class FakeClaude implements AutoCloseable {
                 return aResponse().withStatus(400).withBody("{\"type\":\"error\",\"error\":{\"type\":"
                         + "\"invalid_request_error\",\"message\":\"fake could not read the request\"}}").build();
             }
+        }
+
+        /** The input side of the usage of one request (output 0), updating the cache as the API would. */
+        public Usage usage(com.fasterxml.jackson.databind.JsonNode request) {
+            java.util.List<String> keys = new java.util.ArrayList<>();
+            java.util.List<Integer> tokens = new java.util.ArrayList<>();
+            java.util.List<Boolean> marks = new java.util.ArrayList<>();
+            StringBuilder prefix = new StringBuilder();
+            var system = request.path("system");
+            if (system.isTextual()) {
+                add(prefix, keys, tokens, marks, "system", system.asText(), false);
+            } else {
+                for (var block : system) {
+                    add(prefix, keys, tokens, marks, "system", block.path("text").asText(), block.has("cache_control"));
+                }
+            }
+            for (var message : request.path("messages")) {
+                String role = message.path("role").asText();
+                var content = message.path("content");
+                if (content.isTextual()) {
+                    add(prefix, keys, tokens, marks, role, content.asText(), false);
+                } else {
+                    for (var block : content) {
+                        add(prefix, keys, tokens, marks, role, block.path("text").asText(), block.has("cache_control"));
+                    }
+                }
+            }
+            int[] upTo = new int[tokens.size()];
+            int sum = 0;
+            for (int i = 0; i < tokens.size(); i++) {
+                sum += tokens.get(i);
+                upTo[i] = sum;
+            }
+            int lastMark = marks.lastIndexOf(true);
+            int read = 0;
+            for (int i = lastMark; i >= 0; i--) {
+                if (cached.contains(keys.get(i))) {
+                    read = upTo[i];
+                    break;
+                }
+            }
+            int written = read;
+            for (int i = 0; i <= lastMark; i++) {
+                if (marks.get(i) && upTo[i] >= MIN_CACHEABLE) {
+                    cached.add(keys.get(i));
+                    written = Math.max(written, upTo[i]);
+                }
+            }
+            return new Usage(sum - written, written - read, read, 0);
         }
 
         private static void add(StringBuilder prefix, java.util.List<String> keys, java.util.List<Integer> tokens,
