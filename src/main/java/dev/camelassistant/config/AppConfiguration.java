@@ -7,6 +7,9 @@ import dev.camelassistant.audit.AuditCommand;
 import dev.camelassistant.audit.AuditEvents;
 import dev.camelassistant.audit.AuditRetention;
 import dev.camelassistant.audit.AuditTrail;
+import dev.camelassistant.conversation.ConversationRetention;
+import dev.camelassistant.conversation.ConversationStore;
+import dev.camelassistant.conversation.Conversations;
 import dev.camelassistant.crypto.CredentialCipher;
 import dev.camelassistant.crypto.CredentialRepository;
 import dev.camelassistant.crypto.KeyRing;
@@ -129,8 +132,16 @@ public class AppConfiguration implements CamelConfiguration {
         onStop(context, typing::close);
         registry.bind("typingIndicator", typing);
 
-        registry.bind("claudeClient", new ClaudeClient(apiKey, model,
-                Integer.parseInt(prop(props, "claude.max-tokens", "4096")), prop(props, "claude.system-prompt", ""), audit, metrics));
+        ClaudeClient claudeClient = new ClaudeClient(apiKey, model,
+                Integer.parseInt(prop(props, "claude.max-tokens", "4096")), prop(props, "claude.system-prompt", ""), audit, metrics);
+        registry.bind("claudeClient", claudeClient);
+        // its own small pool with a short connection timeout: no reply waits long on a database that is away
+        registry.bind("conversations", new Conversations(
+                new ConversationStore(database.fastFailPool("conversations", 4, 1000), cipher),
+                Integer.parseInt(prop(props, "conversation.max-input-tokens", "20000")), claudeClient.systemPrompt()));
+        registry.bind("conversationRetention", new ConversationRetention(database.dataSource(), auditTrail,
+                Integer.parseInt(prop(props, "conversation.retention-days", "30")),
+                Integer.parseInt(prop(props, "conversation.cleanup-batch-size", "1000")), Clock.systemUTC()));
         registry.bind("claudeErrors", new ClaudeErrors(model, audit, metrics));
 
         // usage and budgets: running totals in memory (loaded now), written through by routes/usage.camel.yaml

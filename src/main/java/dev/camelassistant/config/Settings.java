@@ -62,6 +62,8 @@ public final class Settings {
             new Variable("DATA_DIR", "app.data-dir", false),
             new Variable("HEALTH_CHECK_INTERVAL_SECONDS", "health.interval-seconds", false),
             new Variable("ALERT_COOLDOWN_SECONDS", "alert.cooldown-seconds", false),
+            new Variable("CONVERSATION_MAX_INPUT_TOKENS", "conversation.max-input-tokens", false),
+            new Variable("CONVERSATION_RETENTION_DAYS", "conversation.retention-days", false),
             new Variable("AUDIT_RETENTION_DAYS", "audit.retention-days", false),
             new Variable("AUDIT_CLEANUP_CRON", "audit.cleanup-cron", false),
             new Variable("LOG_FORMAT", "log.format", false),
@@ -129,6 +131,8 @@ public final class Settings {
         c.positiveInt("CLAUDE_TIMEOUT_SECONDS", 3600);
         c.positiveInt("HEALTH_CHECK_INTERVAL_SECONDS", 86_400);
         c.positiveInt("ALERT_COOLDOWN_SECONDS", 86_400 * 7);
+        c.positiveInt("CONVERSATION_MAX_INPUT_TOKENS", 1_000_000);
+        c.positiveInt("CONVERSATION_RETENTION_DAYS", 36_500);
         c.positiveInt("AUDIT_RETENTION_DAYS", 36_500);
         c.positiveInt("HTTP_PORT", 65_535);
         c.check("AUDIT_CLEANUP_CRON", CronExpression::isValidExpression,

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,16 +22,31 @@ import org.slf4j.LoggerFactory;
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
 /**
- * Maps one user message to a Claude Messages API request and the API's answer back to reply text.
- * The request carries only model, max_tokens, the optional system prompt and the user's text (no
- * temperature or top_p). The answer's text blocks are joined; usage, stop reason and latency are
- * logged as {@code llm_response} and audited as {@code llm_request}, and counted in the metrics
- * (a call with outcome ok, its latency, its tokens by model).
+ * Maps one user message, with the earlier turns of its conversation, to a Claude Messages API
+ * request, and the API's answer back to reply text. The request carries only model, max_tokens,
+ * the optional system prompt, the earlier turns (exchange variable {@value #HISTORY}, chosen by the
+ * conversation store) and the user's text (no temperature or top_p).
+ * <p>
+ * Prompt caching: the stable prefix is marked with {@code cache_control: {"type": "ephemeral"}}
+ * as Anthropic documents it, at two breakpoints (the API allows four): the system prompt, sent as
+ * an array of text blocks with the mark on the last, and the last content block of the last
+ * earlier turn. A follow-up then reads the conversation so far from the cache and writes only the
+ * newest exchange.
+ * <p>
+ * The answer's text blocks are joined; usage (input, output, cache creation and cache read
+ * tokens), stop reason and latency are logged as {@code llm_response} and audited as
+ * {@code llm_request}, and counted in the metrics (a call with outcome ok, its latency, its tokens
+ * by model). The whole input the API counted (uncached + written to + read from the cache) is left
+ * in exchange variable {@value #INPUT_TOKENS}, so the conversation store can correct its estimate.
  */
 public class ClaudeClient {
 
     public static final String API_VERSION = "2023-06-01";
     public static final String STARTED_AT = "claudeStartedAt";
+    /** Exchange variable: the earlier turns to send before the user's text (a {@code List<Turn>}, oldest first). */
+    public static final String HISTORY = "conversationHistory";
+    /** Exchange variable: the input tokens of the answer, cached or not (input + cache creation + cache read). */
+    public static final String INPUT_TOKENS = "claudeInputTokens";
     public static final String CUT_NOTE = "\n\n(The answer was cut short because it reached the length limit.)";
 
     private static final Logger LOG = LoggerFactory.getLogger("dev.camelassistant.llm");
@@ -57,27 +73,55 @@ public class ClaudeClient {
         return model;
     }
 
-    /** Body (the user's text) → JSON request body, with the API's headers. */
+    /** The system prompt every request carries (empty when there is none). */
+    public String systemPrompt() {
+        return systemPrompt;
+    }
+
+    /** Body (the user's text) and variable {@value #HISTORY} → JSON request body, with the API's headers. */
     public void prepareRequest(Exchange exchange) {
         Message in = exchange.getMessage();
         String text = in.getBody(String.class);
-        ObjectNode body = JSON.createObjectNode();
-        body.put("model", model);
-        body.put("max_tokens", maxTokens);
-        if (!systemPrompt.isEmpty()) {
-            body.put("system", systemPrompt);
-        }
-        ArrayNode messages = body.putArray("messages");
-        ObjectNode user = messages.addObject();
-        user.put("role", "user");
-        user.put("content", text == null ? "" : text);
+        @SuppressWarnings("unchecked")
+        List<Turn> history = exchange.getVariable(HISTORY, List.class);
         in.setHeader("userTextLength", text == null ? 0 : text.length());
-        in.setBody(body.toString());
+        in.setBody(requestBody(history == null ? List.of() : history, text == null ? "" : text).toString());
         in.setHeader("x-api-key", apiKey);
         in.setHeader("anthropic-version", API_VERSION);
         in.setHeader(Exchange.CONTENT_TYPE, "application/json");
         in.setHeader(Exchange.HTTP_METHOD, "POST");
         in.setHeader(STARTED_AT, System.nanoTime());
+    }
+
+    /**
+     * The Messages API request: system prompt and earlier turns marked for the prompt cache, then the
+     * user's text. The history must alternate user and assistant, starting with user and ending with
+     * assistant (the conversation store's window guarantees it).
+     */
+    public ObjectNode requestBody(List<Turn> history, String text) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("model", model);
+        body.put("max_tokens", maxTokens);
+        if (!systemPrompt.isEmpty()) {
+            cacheMark(body.putArray("system").addObject().put("type", "text").put("text", systemPrompt));
+        }
+        ArrayNode messages = body.putArray("messages");
+        for (int i = 0; i < history.size(); i++) {
+            Turn turn = history.get(i);
+            ObjectNode message = messages.addObject().put("role", turn.role().apiName());
+            if (i == history.size() - 1) {
+                // the end of the stable prefix: the next request reads everything up to here from the cache
+                cacheMark(message.putArray("content").addObject().put("type", "text").put("text", turn.text()));
+            } else {
+                message.put("content", turn.text());
+            }
+        }
+        messages.addObject().put("role", "user").put("content", text);
+        return body;
+    }
+
+    private static void cacheMark(ObjectNode block) {
+        block.putObject("cache_control").put("type", "ephemeral");
     }
 
     /** The API's JSON answer → reply text; throws {@link ClaudeResponseException} for a body that is not the documented shape. */
@@ -107,6 +151,8 @@ public class ClaudeClient {
         String stopReason = root.path("stop_reason").asText(null);
         int inputTokens = root.path("usage").path("input_tokens").asInt(0);
         int outputTokens = root.path("usage").path("output_tokens").asInt(0);
+        int cacheCreationTokens = root.path("usage").path("cache_creation_input_tokens").asInt(0);
+        int cacheReadTokens = root.path("usage").path("cache_read_input_tokens").asInt(0);
         String answeredBy = root.path("model").asText(model);
         if ("max_tokens".equals(stopReason)) {
             text.append(CUT_NOTE);
@@ -115,17 +161,21 @@ public class ClaudeClient {
             text.setLength(0);
             text.append("(Claude gave an empty answer.)");
         }
-        LOG.info("llm_response {} {} {} {} {}", kv("model", answeredBy), kv("inputTokens", inputTokens),
-                kv("outputTokens", outputTokens), kv("stopReason", stopReason), kv("latencyMs", latencyMs));
+        LOG.info("llm_response {} {} {} {} {} {} {}", kv("model", answeredBy), kv("inputTokens", inputTokens),
+                kv("outputTokens", outputTokens), kv("cacheCreationInputTokens", cacheCreationTokens),
+                kv("cacheReadInputTokens", cacheReadTokens), kv("stopReason", stopReason), kv("latencyMs", latencyMs));
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("inputTokens", inputTokens);
         meta.put("outputTokens", outputTokens);
+        meta.put("cacheCreationInputTokens", cacheCreationTokens);
+        meta.put("cacheReadInputTokens", cacheReadTokens);
         meta.put("stopReason", stopReason);
         meta.put("latencyMs", latencyMs);
         meta.put("answerLength", text.length());
         audit.action(exchange, "llm_request", meta, AuditEntry.Status.SUCCESS, null, answeredBy);
         metrics.claudeCall(BotMetrics.ClaudeOutcome.OK, latencyNanos);
         metrics.claudeTokens(answeredBy, inputTokens, outputTokens);
+        exchange.setVariable(INPUT_TOKENS, inputTokens + cacheCreationTokens + cacheReadTokens);
         in.setBody(text.toString());
     }
 

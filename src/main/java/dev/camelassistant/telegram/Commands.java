@@ -10,6 +10,7 @@ public final class Commands {
     public String start() {
         return """
                 Hello! I'm your personal assistant. Write to me and I'll ask Claude for you.
+                I remember our conversation; send /new to start a fresh one.
 
                 """ + help();
     }
@@ -19,10 +20,15 @@ public final class Commands {
                 Commands:
                 /start – this greeting
                 /help – this list
+                /new – start a fresh conversation (I forget what we said before)
                 /health – state of the services I depend on (owner only)
                 /audit <reference> – what happened to one message (owner only)
 
                 Anything else you write goes to Claude.""";
+    }
+
+    public String newConversation() {
+        return "Fresh start: I've set our earlier conversation aside.";
     }
 
     public String refusal() {

@@ -78,8 +78,8 @@ class OperatorRoutesTest {
     @Test
     void roleDecidesTheRouteFiles() {
         assertThat(RouteFiles.namesFor(Settings.Role.BOT)).contains("telegram-inbound", "health", "audit")
-                .doesNotContain("audit-cleanup");
-        assertThat(RouteFiles.namesFor(Settings.Role.WORKER)).contains("audit-cleanup", "audit")
+                .doesNotContain("audit-cleanup", "conversation-cleanup");
+        assertThat(RouteFiles.namesFor(Settings.Role.WORKER)).contains("audit-cleanup", "conversation-cleanup", "audit")
                 .doesNotContain("telegram-inbound", "claude");
         assertThat(RouteFiles.includePattern(Settings.Role.ALL)).contains("classpath:routes/audit-cleanup.camel.yaml")
                 .contains("classpath:routes/telegram-inbound.camel.yaml");

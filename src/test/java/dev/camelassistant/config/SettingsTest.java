@@ -125,6 +125,33 @@ class SettingsTest {
     }
 
     @Test
+    void conversationSettingsArePositiveWholeNumbers() {
+        Map<String, String> env = valid();
+        env.put("CONVERSATION_MAX_INPUT_TOKENS", "20000");
+        env.put("CONVERSATION_RETENTION_DAYS", "30");
+        assertThat(Settings.validate(env)).isEmpty();
+        env.put("CONVERSATION_MAX_INPUT_TOKENS", "0");
+        env.put("CONVERSATION_RETENTION_DAYS", "-5");
+        assertThat(Settings.validate(env)).containsExactly(
+                "CONVERSATION_MAX_INPUT_TOKENS: must be a whole number from 1 to 1000000 (got '0')",
+                "CONVERSATION_RETENTION_DAYS: must be a whole number from 1 to 36500 (got '-5')");
+        env.put("CONVERSATION_MAX_INPUT_TOKENS", "20k");
+        env.put("CONVERSATION_RETENTION_DAYS", "36501");
+        assertThat(Settings.validate(env)).extracting(p -> p.substring(0, p.indexOf(':')))
+                .containsExactly("CONVERSATION_MAX_INPUT_TOKENS", "CONVERSATION_RETENTION_DAYS");
+    }
+
+    @Test
+    void conversationDefaultsAreMappedInApplicationProperties() throws IOException {
+        Properties props = new Properties();
+        try (InputStream in = getClass().getResourceAsStream("/application.properties")) {
+            props.load(in);
+        }
+        assertThat(props.getProperty("conversation.max-input-tokens")).isEqualTo("{{env:CONVERSATION_MAX_INPUT_TOKENS:20000}}");
+        assertThat(props.getProperty("conversation.retention-days")).isEqualTo("{{env:CONVERSATION_RETENTION_DAYS:30}}");
+    }
+
+    @Test
     void theDocumentedDefaultsAreValid() {
         Map<String, String> env = valid();
         env.put("AUDIT_CLEANUP_CRON", "0 0 3 * * ?");

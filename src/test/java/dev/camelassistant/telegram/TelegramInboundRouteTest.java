@@ -27,7 +27,7 @@ class TelegramInboundRouteTest extends BotRouteTestSupport {
                 .anyMatch(s -> s.text().startsWith("Hello")));
         FakeTelegram.Sent reply = telegram.sentTo(FRIEND_CHAT).stream().filter(s -> s.text().startsWith("Hello"))
                 .findFirst().orElseThrow();
-        assertThat(reply.text()).contains("/help").contains("/start").contains("/health");
+        assertThat(reply.text()).contains("/help").contains("/start").contains("/health").contains("/new");
     }
 
     @Test

@@ -1,0 +1,122 @@
+package dev.camelassistant.conversation;
+
+import java.sql.SQLException;
+import java.util.List;
+
+import dev.camelassistant.crypto.CredentialAuthenticationException;
+import dev.camelassistant.llm.ClaudeClient;
+import dev.camelassistant.llm.Turn;
+import dev.camelassistant.telegram.InboundMessages;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The conversation route's memory: {@link #load} before the Claude call puts the earlier turns that
+ * fit the token budget into exchange variable {@value ClaudeClient#HISTORY}; {@link #remember},
+ * called only after a successful answer, stores the question and the answer together (a failed call
+ * leaves the conversation as it was); {@link #startNew} is /new.
+ * <p>
+ * The reply never waits on a broken database: when PostgreSQL cannot be reached (or a stored turn
+ * does not decrypt), the question goes to Claude without history and a warning is logged; after a
+ * database failure the store is not tried again for a few seconds. A conversation that cannot be
+ * read is set aside: the next answer starts a new one.
+ */
+public class Conversations {
+
+    /** Exchange variables between load and remember. */
+    static final String QUESTION = "conversationQuestion";
+    static final String ESTIMATE = "conversationEstimatedTokens";
+    static final String START_FRESH = "conversationStartFresh";
+
+    private static final Logger LOG = LoggerFactory.getLogger(Conversations.class);
+    private static final long RETRY_AFTER_FAILURE_MS = 5_000;
+
+    private final ConversationStore store;
+    private final int maxInputTokens;
+    private final String systemPrompt;
+    private volatile long databaseRetryAt;
+
+    public Conversations(ConversationStore store, int maxInputTokens, String systemPrompt) {
+        this.store = store;
+        this.maxInputTokens = maxInputTokens;
+        this.systemPrompt = systemPrompt == null ? "" : systemPrompt;
+    }
+
+    /** Body (the user's text) stays; the turns to send go into variable {@value ClaudeClient#HISTORY}. */
+    public void load(Exchange exchange) {
+        String question = exchange.getMessage().getBody(String.class);
+        question = question == null ? "" : question;
+        long chatId = chatId(exchange);
+        ConversationStore.Current current = ConversationStore.Current.NONE;
+        boolean startFresh = false;
+        if (databaseUsable()) {
+            try {
+                current = store.current(chatId);
+            } catch (SQLException e) {
+                databaseFailed(e, "the question goes to Claude without the earlier conversation");
+            } catch (CredentialAuthenticationException | IllegalArgumentException e) {
+                LOG.warn("Conversation of chat {} cannot be decrypted (wrong key, or rows moved or changed); answering"
+                         + " without it, and the next answer starts a new conversation", chatId);
+                startFresh = true;
+            }
+        }
+        List<Turn> window = ContextWindow.select(current.turns(), maxInputTokens, systemPrompt, question,
+                current.tokenRatio());
+        int estimate = ContextWindow.estimate(systemPrompt) + ContextWindow.estimate(window) + ContextWindow.estimate(question);
+        if (window.size() < current.turns().size()) {
+            LOG.debug("Conversation of chat {}: sending the newest {} of {} turns (token budget {})", chatId,
+                    window.size(), current.turns().size(), maxInputTokens);
+        }
+        exchange.setVariable(ClaudeClient.HISTORY, window);
+        exchange.setVariable(QUESTION, question);
+        exchange.setVariable(ESTIMATE, estimate);
+        exchange.setVariable(START_FRESH, startFresh);
+    }
+
+    /** After a successful answer (the body): stores the question and the answer, in one transaction. */
+    public void remember(Exchange exchange) {
+        String question = exchange.getVariable(QUESTION, String.class);
+        String answer = exchange.getMessage().getBody(String.class);
+        if (question == null || answer == null) {
+            return;
+        }
+        long chatId = chatId(exchange);
+        Integer counted = exchange.getVariable(ClaudeClient.INPUT_TOKENS, Integer.class);
+        Integer estimated = exchange.getVariable(ESTIMATE, Integer.class);
+        Double ratio = counted == null || estimated == null || counted <= 0 || estimated <= 0
+                ? null : ContextWindow.ratio(counted, estimated);
+        if (!databaseUsable()) {
+            LOG.warn("Conversation of chat {}: the database is unreachable, this exchange is not remembered", chatId);
+            return;
+        }
+        try {
+            store.append(chatId, Boolean.TRUE.equals(exchange.getVariable(START_FRESH, Boolean.class)), question, answer, ratio);
+        } catch (SQLException e) {
+            databaseFailed(e, "this exchange is not remembered");
+        }
+    }
+
+    /** /new: the chat's next message starts a fresh conversation. The reply is sent either way. */
+    public void startNew(Exchange exchange) {
+        long chatId = chatId(exchange);
+        try {
+            store.startNew(chatId);
+        } catch (SQLException e) {
+            databaseFailed(e, "/new could not end the current conversation");
+        }
+    }
+
+    private static long chatId(Exchange exchange) {
+        return Long.parseLong(exchange.getMessage().getHeader(InboundMessages.CHAT_ID, String.class));
+    }
+
+    private boolean databaseUsable() {
+        return System.currentTimeMillis() >= databaseRetryAt;
+    }
+
+    private void databaseFailed(SQLException e, String consequence) {
+        LOG.warn("Conversation store: database unreachable ({}); {}", e.getSQLState(), consequence);
+        databaseRetryAt = System.currentTimeMillis() + RETRY_AFTER_FAILURE_MS;
+    }
+}
