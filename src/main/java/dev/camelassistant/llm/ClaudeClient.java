@@ -175,6 +175,9 @@ public class ClaudeClient {
         audit.action(exchange, "llm_request", meta, AuditEntry.Status.SUCCESS, null, answeredBy);
         metrics.claudeCall(BotMetrics.ClaudeOutcome.OK, latencyNanos);
         metrics.claudeTokens(answeredBy, inputTokens, outputTokens);
+        metrics.claudeCacheTokens(answeredBy, cacheCreationTokens, cacheReadTokens);
+        exchange.setVariable(ClaudeUsage.VARIABLE,
+                new ClaudeUsage(answeredBy, inputTokens, outputTokens, cacheCreationTokens, cacheReadTokens));
         exchange.setVariable(INPUT_TOKENS, inputTokens + cacheCreationTokens + cacheReadTokens);
         in.setBody(text.toString());
     }

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
+import dev.camelassistant.llm.ClaudeUsage;
 import dev.camelassistant.metrics.BotMetrics;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -26,22 +27,17 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
  * when spending passes 80 % of the budget and once when it is used up ({@link UsageAlerts}).
  * <p>
  * Outputs are exchange variables read by the conversation route: {@value #REFUSAL} (the text for
- * the user, instead of asking Claude) and {@value #OWNER_ALERT} (a text for the owner).
+ * the user, instead of asking Claude) and {@value #OWNER_ALERT} (a text for the owner). Commands
+ * (/new) are never refused.
  */
 public class Budget {
 
     public static final String REFUSAL = "budgetRefusal";
     public static final String OWNER_ALERT = "budgetAlert";
     public static final String OWNER_ALERT_KIND = "budgetAlertKind";
-    /** Set by the Claude client after an answer: the answer's {@link Usage}. */
-    public static final String USAGE = "claudeUsage";
     public static final double WARNING_SHARE = 0.8;
 
     private static final Logger LOG = LoggerFactory.getLogger(Budget.class);
-
-    /** One answer's usage, as the Messages API reported it. */
-    public record Usage(String model, Tokens tokens) {
-    }
 
     private final UsageLedger ledger;
     private final Double monthlyBudgetUsd;
@@ -77,6 +73,9 @@ public class Budget {
     }
 
     public void check(Exchange exchange) {
+        if (exchange.getMessage().getHeader("command") != null) {
+            return; // /new and the like are never refused
+        }
         String chat = exchange.getMessage().getHeader("chatId", String.class);
         long chatId = parse(chat);
         String name = exchange.getMessage().getHeader("chatName", String.class);
@@ -111,14 +110,15 @@ public class Budget {
         }
     }
 
-    /** After a successful answer (variable {@value #USAGE}): adds it to the ledger and the metrics. */
+    /** After a successful answer (variable {@value ClaudeUsage#VARIABLE}): adds it to the ledger and the metrics. */
     public void record(Exchange exchange) {
-        Usage usage = exchange.getVariable(USAGE, Usage.class);
+        ClaudeUsage usage = exchange.getVariable(ClaudeUsage.VARIABLE, ClaudeUsage.class);
         if (usage == null) {
             return;
         }
         long chatId = parse(exchange.getMessage().getHeader("chatId", String.class));
-        double cost = ledger.record(chatId, usage.model(), usage.tokens());
+        double cost = ledger.record(chatId, usage.model(),
+                new Tokens(usage.input(), usage.output(), usage.cacheWrite(), usage.cacheRead()));
         metrics.claudeCost(usage.model(), cost);
         if (monthlyBudgetUsd != null) {
             double spent = ledger.monthCost();

@@ -90,7 +90,7 @@ class BudgetRouteTest extends BotRouteTestSupport {
                 java.util.Objects::nonNull);
         assertThat(ownerUsage).contains("This month: 189 tokens, $1.32").contains("$1.32 of $1.00 used (132 %)")
                 .contains("• " + ADMIN_CHAT + " (you): 63 tokens, $0.44")
-                .contains("• " + FRIEND_CHAT + ": 126 tokens, $0.88");
+                .contains("• " + FRIEND_CHAT + " (Tester): 126 tokens, $0.88");
         ask(FRIEND_CHAT, "/usage");
         String friendUsage = await().atMost(Duration.ofSeconds(10)).until(
                 () -> replies(FRIEND_CHAT).stream().filter(t -> t.startsWith("Your Claude usage")).findFirst().orElse(null),

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.camelassistant.llm.ClaudeUsage;
 import dev.camelassistant.metrics.BotMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.Exchange;
@@ -170,7 +171,8 @@ class UsageTest {
 
     private Exchange record(Budget budget, String chat, Tokens tokens) {
         Exchange e = exchange(chat);
-        e.setVariable(Budget.USAGE, new Budget.Usage("claude-sonnet-4-6", tokens));
+        e.setVariable(ClaudeUsage.VARIABLE, new ClaudeUsage("claude-sonnet-4-6", tokens.input(), tokens.output(),
+                tokens.cacheWrite(), tokens.cacheRead()));
         budget.record(e);
         return e;
     }
