@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Deletes audit entries older than the retention, a batch per short transaction
  * ({@code sql/audit-cleanup.sql}: LIMIT n, FOR UPDATE SKIP LOCKED), so concurrent inserts never wait
- * long and two instances running at once split the work instead of blocking each other.
+ * long and two instances running at once split the work instead of blocking each other. Other
+ * retentions (conversations) run the same loop over their own statement: see the protected constructor.
  */
 public class AuditRetention {
 
@@ -33,21 +34,32 @@ public class AuditRetention {
     private final int batchSize;
     private final Clock clock;
     private final String sql;
+    private final String action;
 
     public AuditRetention(DataSource dataSource, AuditRecorder recorder, int retentionDays, int batchSize, Clock clock) {
+        this(dataSource, recorder, retentionDays, batchSize, clock, "/sql/audit-cleanup.sql", "audit_cleanup");
+    }
+
+    /**
+     * @param sqlResource a DELETE with two parameters, the cutoff time and the batch size, returning the rows deleted
+     * @param action      the audit action recorded after each run
+     */
+    protected AuditRetention(DataSource dataSource, AuditRecorder recorder, int retentionDays, int batchSize, Clock clock,
+                             String sqlResource, String action) {
         this.dataSource = dataSource;
         this.recorder = recorder;
         this.retentionDays = retentionDays;
         this.batchSize = batchSize;
         this.clock = clock;
-        try (InputStream in = AuditRetention.class.getResourceAsStream("/sql/audit-cleanup.sql")) {
+        this.action = action;
+        try (InputStream in = AuditRetention.class.getResourceAsStream(sqlResource)) {
             this.sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** Deletes every expired entry; returns how many. */
+    /** Deletes every expired row; returns how many. */
     public long purge() throws SQLException {
         Instant cutoff = clock.instant().minus(Duration.ofDays(retentionDays));
         long started = System.nanoTime();
@@ -65,8 +77,8 @@ public class AuditRetention {
             } while (n > 0);
         }
         long ms = (System.nanoTime() - started) / 1_000_000;
-        LOG.debug("Audit cleanup: {} rows in {} batches, {} ms", total, batches, ms);
-        recorder.record(new AuditEntry(null, null, "audit_cleanup", "worker", null,
+        LOG.debug("{}: {} rows in {} batches, {} ms", action, total, batches, ms);
+        recorder.record(new AuditEntry(null, null, action, "worker", null,
                 Map.of("deleted", total, "retentionDays", retentionDays, "durationMs", ms), AuditEntry.Status.SUCCESS,
                 null, null));
         return total;
