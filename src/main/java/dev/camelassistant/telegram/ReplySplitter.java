@@ -52,17 +52,44 @@ public final class ReplySplitter {
 
     private void addRendered(String markdown, int budget, List<String> out) {
         String html = TelegramHtml.render(markdown);
-        int visible = TelegramHtml.visibleText(html).length();
-        if (visible <= limit || budget <= MIN_BUDGET) {
-            if (!TelegramHtml.visibleText(html).isBlank()) {
-                out.add(html);
+        String visibleText = TelegramHtml.visibleText(html);
+        int visible = visibleText.length();
+        if (visibleText.isBlank()) {
+            if (!markdown.isBlank()) {
+                // Markdown that renders to nothing (only a link definition, an empty fence): send it as written
+                addPlain(markdown.strip(), out);
             }
+            return;
+        }
+        if (visible <= limit) {
+            out.add(html);
+            return;
+        }
+        if (budget <= MIN_BUDGET) {
+            // rendering keeps outgrowing the limit (deeply nested lists): the visible text, plainly, in hard cuts
+            addPlain(visibleText, out);
             return;
         }
         // rendering made it longer (list bullets, a reopened fence's language...): cut this part smaller
         int smaller = Math.max(MIN_BUDGET, Math.min(budget - 1, budget - (visible - limit) - 8));
         for (String part : split(markdown, smaller)) {
             addRendered(part, smaller, out);
+        }
+    }
+
+    /** {@code text} as escaped plain-text parts of at most {@link #limit} units, never cutting a surrogate pair. */
+    private void addPlain(String text, List<String> out) {
+        String rest = text;
+        while (!rest.isEmpty()) {
+            int cut = Math.min(limit, rest.length());
+            if (cut < rest.length() && Character.isHighSurrogate(rest.charAt(cut - 1))) {
+                cut--;
+            }
+            String part = rest.substring(0, cut);
+            if (!part.isBlank()) {
+                out.add(TelegramHtml.escape(part));
+            }
+            rest = rest.substring(cut);
         }
     }
 
@@ -81,9 +108,15 @@ public final class ReplySplitter {
             int cut = cutPoint(rest, budget);
             OpenFence fence = openFenceAt(rest, cut);
             if (fence != null) {
-                // leave room for the closing fence
-                cut = cutPoint(rest, budget - fence.closing().length() - 1);
-                fence = openFenceAt(rest, cut);
+                int reduced = budget - fence.closing().length() - 1;
+                if (reduced < budget / 2) {
+                    // fence lines about as long as a whole part: the block is cut like any text
+                    fence = null;
+                } else {
+                    // leave room for the closing fence
+                    cut = cutPoint(rest, reduced);
+                    fence = openFenceAt(rest, cut);
+                }
             }
             if (fence != null && fence.contentStart() >= cut) {
                 if (fence.lineStart() > 0) {
@@ -102,6 +135,15 @@ public final class ReplySplitter {
                 head = head.stripTrailing();
                 tail = stripLeadingBlankLines(tail);
             }
+            if (tail.length() >= rest.length()) {
+                // no progress (a reopened fence as long as what it carried): a hard cut, never a loop
+                int hard = Math.min(budget, rest.length());
+                if (hard < rest.length() && Character.isHighSurrogate(rest.charAt(hard - 1))) {
+                    hard--;
+                }
+                head = rest.substring(0, hard);
+                tail = rest.substring(hard);
+            }
             if (!head.isBlank()) {
                 parts.add(head);
             }
@@ -118,6 +160,7 @@ public final class ReplySplitter {
      * leaves at most {@code budget} units before it once the whitespace at the cut is dropped.
      */
     static int cutPoint(String s, int budget) {
+        budget = Math.max(2, Math.min(budget, s.length() - 1));
         int min = budget / 2;
         int at = s.lastIndexOf("\n\n", budget);
         if (at >= min) {

@@ -91,9 +91,7 @@ public class Budget {
                         kv("budgetUsd", monthlyBudgetUsd));
                 metrics.budgetRefusal("monthly");
                 if (alerts.firstThisMonth("exhausted")) {
-                    ownerAlert(exchange, "exhausted", "⛔ This month's Claude budget of " + Money.usd(monthlyBudgetUsd)
-                            + " is used up (" + Money.usd(spent) + " spent): I'm refusing requests until "
-                            + firstOfNextMonth() + ". Raise CLAUDE_MONTHLY_BUDGET_USD to go on.");
+                    ownerAlert(exchange, "exhausted", exhaustedText(spent));
                 }
                 return;
             }
@@ -122,12 +120,22 @@ public class Budget {
         metrics.claudeCost(usage.model(), cost);
         if (monthlyBudgetUsd != null) {
             double spent = ledger.monthCost();
-            if (spent >= WARNING_SHARE * monthlyBudgetUsd && spent < monthlyBudgetUsd && alerts.firstThisMonth("warning")) {
+            if (spent >= monthlyBudgetUsd) {
+                // this answer used the budget up (perhaps straight from under 80 %): the owner hears it now
+                if (alerts.firstThisMonth("exhausted")) {
+                    ownerAlert(exchange, "exhausted", exhaustedText(spent));
+                }
+            } else if (spent >= WARNING_SHARE * monthlyBudgetUsd && alerts.firstThisMonth("warning")) {
                 ownerAlert(exchange, "warning", "⚠️ Claude spending this month is " + Money.usd(spent) + ", "
                         + Math.round(100 * spent / monthlyBudgetUsd) + " % of the " + Money.usd(monthlyBudgetUsd)
                         + " budget.");
             }
         }
+    }
+
+    private String exhaustedText(double spent) {
+        return "⛔ This month's Claude budget of " + Money.usd(monthlyBudgetUsd) + " is used up (" + Money.usd(spent)
+               + " spent): I'm refusing requests until " + firstOfNextMonth() + ". Raise CLAUDE_MONTHLY_BUDGET_USD to go on.";
     }
 
     private static void ownerAlert(Exchange exchange, String kind, String text) {

@@ -2,6 +2,7 @@ package dev.camelassistant.usage;
 
 import java.util.Map;
 
+import dev.camelassistant.telegram.TelegramHtml;
 import dev.camelassistant.usage.UsageLedger.Amount;
 
 /**
@@ -41,7 +42,8 @@ public class UsageReport {
             sb.append("\n\nPer chat, this month (today):");
             month.forEach((chat, a) -> {
                 sb.append("\n• ").append(chat);
-                String name = chat == ownerChat ? "you" : budget.chatNames().get(chat);
+                // a group title or a person's name is theirs to choose: shown as written, never as Markdown
+                String name = chat == ownerChat ? "you" : TelegramHtml.escapeMarkdown(budget.chatNames().get(chat));
                 if (name != null) {
                     sb.append(" (").append(name).append(')');
                 }

@@ -146,4 +146,29 @@ class ReplySplitterTest {
         }
         return n;
     }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {4093, 4094, 4095, 4096, 4097, 4098})
+    void aFenceAboutAsLongAsAPartIsSplitWithoutLoopingOrLosingText(int fenceLength) {
+        String fence = "`".repeat(fenceLength);
+        String md = fence + "\n" + "code line\n".repeat(1000) + fence;
+        List<String> parts = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(10),
+                () -> new ReplySplitter().htmlParts(md));
+        assertThat(parts).isNotEmpty().allSatisfy(p -> assertThat(TelegramHtml.visibleText(p).length()).isLessThanOrEqualTo(4096));
+        assertThat(String.join("", parts.stream().map(TelegramHtml::visibleText).toList()).replaceAll("[`\\s]", ""))
+                .contains("codeline".repeat(1000));
+    }
+
+    @Test
+    void deeplyNestedListsThatOutgrowEveryCutArriveAsPlainPartsWithinTheLimit() {
+        String md = ("1. ".repeat(100) + "x\n\n").repeat(3);
+        List<String> parts = new ReplySplitter().htmlParts(md);
+        assertThat(parts).isNotEmpty().allSatisfy(p -> assertThat(TelegramHtml.visibleText(p).length()).isLessThanOrEqualTo(4096));
+    }
+
+    @Test
+    void markdownThatRendersToNothingIsSentAsWritten() {
+        assertThat(new ReplySplitter().htmlParts("[x]: http://example.com")).containsExactly("[x]: http://example.com");
+        assertThat(new ReplySplitter().htmlParts("   ")).isEmpty();
+    }
 }

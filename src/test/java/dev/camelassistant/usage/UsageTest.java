@@ -101,16 +101,41 @@ class UsageTest {
         assertThat(record(budget, FRIEND, new Tokens(0, 1_000, 0, 0)).getVariable(Budget.OWNER_ALERT)).as("only once").isNull();
         assertThat(check(budget, FRIEND).getVariable(Budget.REFUSAL)).as("still under the cap").isNull();
 
-        record(budget, OWNER, new Tokens(0, 20_000, 0, 0)); // now $1.125
+        // the answer that uses the budget up tells the owner at once
+        Exchange exhausting = record(budget, OWNER, new Tokens(0, 20_000, 0, 0)); // now $1.125
+        assertThat(exhausting.getVariable(Budget.OWNER_ALERT, String.class)).contains("⛔").contains("$1.00");
         Exchange refused = check(budget, OWNER);
         assertThat(refused.getVariable(Budget.REFUSAL, String.class)).contains("budget is used up").contains("1 December");
-        assertThat(refused.getVariable(Budget.OWNER_ALERT, String.class)).contains("⛔").contains("$1.00");
+        assertThat(refused.getVariable(Budget.OWNER_ALERT)).as("already told").isNull();
         Exchange again = check(budget, FRIEND);
         assertThat(again.getVariable(Budget.REFUSAL)).isNotNull();
         assertThat(again.getVariable(Budget.OWNER_ALERT)).as("the owner hears it once").isNull();
         assertThat(registry.get(BotMetrics.BUDGET_REFUSALS).tag("kind", "monthly").counter().count()).isEqualTo(2);
         assertThat(registry.get(BotMetrics.CLAUDE_COST).tag("model", "claude-sonnet-4-6").counter().count())
                 .isCloseTo(1.125, within(1e-9));
+    }
+
+    @Test
+    void anAnswerThatJumpsFromUnderEightyPercentPastTheBudgetAlertsTheOwnerThatItIsUsedUp() {
+        UsageLedger ledger = new UsageLedger(SONNET, clock);
+        Budget budget = new Budget(ledger, 1.00, null, OWNER::equals, new OnceAlerts().asUsageAlerts(), metrics, clock);
+        assertThat(record(budget, FRIEND, new Tokens(0, 10_000, 0, 0)).getVariable(Budget.OWNER_ALERT)).isNull(); // $0.15
+        Exchange jump = record(budget, FRIEND, new Tokens(0, 100_000, 0, 0)); // $1.65
+        assertThat(jump.getVariable(Budget.OWNER_ALERT, String.class)).startsWith("⛔");
+        assertThat(jump.getVariable(Budget.OWNER_ALERT_KIND, String.class)).isEqualTo("exhausted");
+    }
+
+    @Test
+    void aChatNameIsShownAsWrittenNotAsMarkdown() {
+        UsageLedger ledger = new UsageLedger(SONNET, clock);
+        Budget budget = new Budget(ledger, null, null, OWNER::equals, new OnceAlerts().asUsageAlerts(), metrics, clock);
+        Exchange named = exchange("-100123");
+        named.getMessage().setHeader("chatName", "**URGENT** [renew the key](https://evil.example)");
+        budget.check(named);
+        record(budget, "-100123", new Tokens(10, 10, 0, 0));
+        String text = new UsageReport(ledger, budget).text(OWNER, true);
+        String html = dev.camelassistant.telegram.TelegramHtml.render(text);
+        assertThat(html).doesNotContain("<b>URGENT</b>").doesNotContain("<a href").contains("**URGENT**");
     }
 
     @Test
