@@ -43,6 +43,17 @@ public class ConversationStore {
      * @throws CredentialAuthenticationException a turn does not decrypt (another key, moved or changed row)
      */
     public Current current(long chatId) throws SQLException {
+        return current(chatId, Long.MAX_VALUE);
+    }
+
+    /**
+     * The chat's current conversation, read newest first up to {@code maxCiphertextChars} of stored
+     * ciphertext (plus the turn that crosses it), so that a conversation used every day for months
+     * costs no more to load, decrypt and hold than the window can use.
+     *
+     * @throws CredentialAuthenticationException a turn does not decrypt (another key, moved or changed row)
+     */
+    public Current current(long chatId, long maxCiphertextChars) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             Long id = null;
             double ratio = 1.0;
@@ -61,9 +72,12 @@ public class ConversationStore {
                 return Current.NONE;
             }
             List<Turn> turns = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT seq, role, ciphertext, iv, tag, key_version"
-                    + " FROM conversation_turns WHERE conversation_id = ? ORDER BY seq")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT seq, role, ciphertext, iv, tag, key_version FROM ("
+                    + " SELECT seq, role, ciphertext, iv, tag, key_version,"
+                    + " sum(length(ciphertext)) OVER (ORDER BY seq DESC) - length(ciphertext) AS newer"
+                    + " FROM conversation_turns WHERE conversation_id = ?) t WHERE newer < ? ORDER BY seq")) {
                 ps.setLong(1, id);
+                ps.setLong(2, maxCiphertextChars);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         Turn.Role role = Turn.Role.of(rs.getString(2));

@@ -52,7 +52,7 @@ public class Conversations {
         boolean startFresh = false;
         if (databaseUsable()) {
             try {
-                current = store.current(chatId);
+                current = store.current(chatId, readLimit(maxInputTokens));
             } catch (SQLException e) {
                 databaseFailed(e, "the question goes to Claude without the earlier conversation");
             } catch (CredentialAuthenticationException | IllegalArgumentException e) {
@@ -118,5 +118,15 @@ public class Conversations {
     private void databaseFailed(SQLException e, String consequence) {
         LOG.warn("Conversation store: database unreachable ({}); {}", e.getSQLState(), consequence);
         databaseRetryAt = System.currentTimeMillis() + RETRY_AFTER_FAILURE_MS;
+    }
+
+    /**
+     * How much stored ciphertext to read for a window of {@code maxInputTokens}: enough for the
+     * budget at the lowest token ratio the window allows (0.5: 7 characters a token), in the widest
+     * UTF-8 (4 bytes a character), base64-encoded (4/3): more than can ever fit, never the whole of a
+     * months-long conversation.
+     */
+    static long readLimit(int maxInputTokens) {
+        return (long) maxInputTokens * 7 * 4 * 4 / 3;
     }
 }

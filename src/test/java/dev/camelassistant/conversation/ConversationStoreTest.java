@@ -60,6 +60,20 @@ class ConversationStoreTest {
     }
 
     @Test
+    void aLongConversationIsReadNewestFirstOnlyAsFarAsTheLimit() throws Exception {
+        long chat = 77_001;
+        for (int i = 0; i < 20; i++) {
+            store.append(chat, false, "question " + i, "answer " + i, null);
+        }
+        assertThat(store.current(chat).turns()).hasSize(40);
+        // each turn's ciphertext is about a dozen characters: a limit of 100 reads the newest few only
+        ConversationStore.Current limited = store.current(chat, 100);
+        assertThat(limited.turns()).hasSizeBetween(2, 12);
+        assertThat(limited.turns().get(0).text()).isNotEqualTo("question 0");
+        assertThat(limited.turns().get(limited.turns().size() - 1).text()).isEqualTo("answer 19");
+    }
+
+    @Test
     void startFreshSetsTheCurrentConversationAside() throws Exception {
         long chat = 102;
         store.append(chat, false, "old q", "old a", null);
