@@ -150,7 +150,7 @@ public class AppConfiguration implements CamelConfiguration {
         try {
             ledger.load(database.dataSource());
         } catch (java.sql.SQLException e) {
-            LOG.warn("Could not load this month's Claude usage ({}): budgets count from zero until the database is back",
+            LOG.warn("Could not load this month's Claude usage ({}): until the next start, budgets and /usage count only this run's answers",
                     e.getClass().getSimpleName());
         }
         registry.bind("usageLedger", ledger);

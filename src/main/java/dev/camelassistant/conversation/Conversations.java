@@ -33,6 +33,9 @@ public class Conversations {
     private static final long RETRY_AFTER_FAILURE_MS = 5_000;
 
     private final ConversationStore store;
+    /** Exchange variable: /new could not reach the database (the conversation goes on). */
+    public static final String NEW_FAILED = "newConversationFailed";
+
     private final int maxInputTokens;
     private final String systemPrompt;
     private volatile long databaseRetryAt;
@@ -98,12 +101,14 @@ public class Conversations {
     }
 
     /** /new: the chat's next message starts a fresh conversation. The reply is sent either way. */
+    /** Ends the chat's current conversation; sets variable {@value #NEW_FAILED} when the database could not. */
     public void startNew(Exchange exchange) {
         long chatId = chatId(exchange);
         try {
             store.startNew(chatId);
         } catch (SQLException e) {
             databaseFailed(e, "/new could not end the current conversation");
+            exchange.setVariable(NEW_FAILED, true);
         }
     }
 

@@ -32,6 +32,10 @@ public final class Commands {
         return "Fresh start: I've set our earlier conversation aside.";
     }
 
+    public String newConversationFailed() {
+        return "Sorry, I couldn't start a fresh conversation just now (my memory is unreachable). Please try /new again in a moment.";
+    }
+
     public String refusal() {
         return "Sorry, this is a private assistant and this chat is not on its list.";
     }
