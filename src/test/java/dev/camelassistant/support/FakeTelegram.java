@@ -143,8 +143,33 @@ public final class FakeTelegram implements AutoCloseable {
      * (after any editMessageText of that message).
      */
     public List<Sent> sentMessages() {
-        synchronized (received) {
-            return received.stream().map(Received::current).collect(Collectors.toList());
+        List<com.github.tomakehurst.wiremock.stubbing.ServeEvent> events = new ArrayList<>(server.getAllServeEvents());
+        java.util.Collections.reverse(events); // WireMock lists the newest first
+        List<Sent> out = new ArrayList<>();
+        for (var event : events) {
+            if (!event.getRequest().getUrl().contains("/sendMessage")) {
+                continue;
+            }
+            Sent asSent = toSent(event.getRequest());
+            Received now = null;
+            try {
+                long id = JSON.readTree(event.getResponse().getBodyAsString()).path("result").path("message_id").asLong(0);
+                now = id == 0 ? null : byMessageId.get(id);
+            } catch (Exception e) {
+                // not a JSON answer: the request as sent
+            }
+            out.add(now == null ? asSent : now.current());
+        }
+        return out;
+    }
+
+    private static Sent toSent(LoggedRequest r) {
+        try {
+            JsonNode body = JSON.readTree(r.getBodyAsString());
+            return new Sent(body.path("chat_id").asLong(), body.path("text").asText(null),
+                    body.path("parse_mode").asText(null));
+        } catch (Exception e) {
+            return new Sent(0, "<unparsable body: " + r.getBodyAsString() + ">", null);
         }
     }
 
@@ -172,7 +197,7 @@ public final class FakeTelegram implements AutoCloseable {
     public record Edit(long chatId, long messageId, String text, String parseMode, long atNanos) {
     }
 
-    /** A sendMessage as received; {@code messageId} 0 when refused; the text changes with accepted edits. */
+    /** An accepted sendMessage; the text changes with accepted edits. */
     private static final class Received {
         final long chatId;
         final long messageId;
@@ -316,19 +341,9 @@ public final class FakeTelegram implements AutoCloseable {
             try {
                 req = JSON.readTree(body);
             } catch (Exception e) {
-                synchronized (received) {
-                    received.add(new Received(0, 0, "<unparsable body: " + body + ">", null));
-                }
                 return new ResponseDefinition(400, "{\"ok\":false,\"error_code\":400,\"description\":\"Bad Request\"}");
             }
-            ResponseDefinition answer = sendMessageChecked(req);
-            if (answer.getStatus() != 200) {
-                synchronized (received) {
-                    received.add(new Received(req.path("chat_id").asLong(), 0, req.path("text").asText(null),
-                            req.path("parse_mode").asText(null)));
-                }
-            }
-            return answer;
+            return sendMessageChecked(req);
         }
 
         /** The problem Telegram finds in a message text (the 400 description after "Bad Request: "), or null. */
