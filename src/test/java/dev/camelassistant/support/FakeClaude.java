@@ -129,6 +129,14 @@ public final class FakeClaude implements AutoCloseable {
         server.stubFor(messages().willReturn(ok(text, "end_turn", delayMs)));
     }
 
+    /** Every request, streaming or not, is answered with one JSON body after the delay (a server that does not stream). */
+    public void answersWhole(String text, int delayMs) {
+        server.stubFor(messages().willReturn(ok(text, "end_turn", delayMs).withHeader(NO_STREAM, "true")));
+    }
+
+    /** A response header that keeps {@link StreamWhenAsked} from turning a JSON answer into events. */
+    static final String NO_STREAM = "X-Fake-No-Stream";
+
     /** Requests whose body contains {@code fragment} get this answer (higher priority than {@link #answers}). */
     public void answersWhen(String fragment, String text, int delayMs) {
         server.stubFor(messages().withRequestBody(containing(fragment)).atPriority(1)
@@ -449,6 +457,7 @@ public final class FakeClaude implements AutoCloseable {
             var def = event.getResponseDefinition();
             try {
                 if (!event.getRequest().getUrl().startsWith("/v1/messages") || def.getStatus() != 200 || def.getBody() == null
+                    || def.getHeaders() != null && def.getHeaders().getHeader(NO_STREAM).isPresent()
                     || !JSON.readTree(event.getRequest().getBodyAsString()).path("stream").asBoolean(false)) {
                     return def;
                 }
