@@ -135,14 +135,21 @@ public class ClaudeStream {
                 answer.timeToFirstTokenMs());
     }
 
-    /** The failure kind of a stream that failed (for claude-errors), from the exception or its causes. */
+    /**
+     * The failure kind for claude-errors: a {@link ClaudeStreamException}'s own kind; a connection that
+     * failed while a stream was being read (an IOException under Camel's tokenizer) is "overloaded",
+     * like a stream that broke off (Claude stopped answering); anything else is "other", as before
+     * streaming (a connection that fails before the answer starts also stays "other").
+     */
     public String failureKind(Exchange exchange) {
+        boolean io = false;
         for (Throwable t = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class); t != null; t = t.getCause()) {
             if (t instanceof ClaudeStreamException s) {
                 return s.kind();
             }
+            io |= t instanceof IOException;
         }
-        return "other";
+        return io && exchange.getProperty(StreamedAnswer.PROPERTY) != null ? "overloaded" : "other";
     }
 
     /**

@@ -59,6 +59,22 @@ class ClaudeStreamTest {
     }
 
     @Test
+    void aFailedConnectionIsUnavailableOnlyInTheMiddleOfAStream() {
+        ClaudeStream stream = new ClaudeStream(new ClaudeClient("key", "m", 100, "", null, null, true));
+        org.apache.camel.Exchange e = new org.apache.camel.support.DefaultExchange(new org.apache.camel.impl.DefaultCamelContext());
+        e.setProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT,
+                new org.apache.camel.RuntimeCamelException("Scanner aborted", new java.net.SocketException("Connection reset")));
+        assertThat(stream.failureKind(e)).as("before the stream began").isEqualTo("other");
+        stream.begin(e);
+        assertThat(stream.failureKind(e)).isEqualTo("overloaded");
+        e.setProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT, new ClaudeResponseException("a stream event is not JSON"));
+        assertThat(stream.failureKind(e)).isEqualTo("other");
+        e.setProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT, new org.apache.camel.CamelExchangeException("Multicast processing failed",
+                e, new ClaudeStreamException("rate_limited", "stream error event rate_limit_error")));
+        assertThat(stream.failureKind(e)).isEqualTo("rate_limited");
+    }
+
+    @Test
     void dataLinesAreJoinedAndOtherLinesIgnored() {
         assertThat(ClaudeStream.data(": a comment\nevent: x\ndata: {\"a\":\ndata:1}\nid: 7")).isEqualTo("{\"a\":\n1}");
         assertThat(ClaudeStream.data("event: x\r\ndata:{}\r\n")).isEqualTo("{}");
