@@ -38,6 +38,10 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
  * {@code llm_request}, and counted in the metrics (a call with outcome ok, its latency, its tokens
  * by model). The whole input the API counted (uncached + written to + read from the cache) is left
  * in exchange variable {@value #INPUT_TOKENS}, so the conversation store can correct its estimate.
+ * <p>
+ * Streaming (CLAUDE_STREAMING): the request also carries {@code "stream": true}; the events are read
+ * by {@link ClaudeStream}, which ends in the same {@link #answered} as a JSON answer, so both give the
+ * same body, log line, audit entry, metrics and usage (plus {@code timeToFirstTokenMs}).
  */
 public class ClaudeClient {
 
