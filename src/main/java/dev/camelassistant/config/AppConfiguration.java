@@ -17,6 +17,7 @@ import dev.camelassistant.health.HealthConfiguration;
 import dev.camelassistant.health.MaskedHealthResults;
 import dev.camelassistant.llm.ClaudeClient;
 import dev.camelassistant.llm.ClaudeErrors;
+import dev.camelassistant.llm.ClaudeStream;
 import dev.camelassistant.llm.ClaudeHeaderFilter;
 import dev.camelassistant.logging.CorrelationId;
 import dev.camelassistant.logging.LogMasker;
@@ -31,6 +32,7 @@ import dev.camelassistant.usage.UsageReport;
 import dev.camelassistant.telegram.ChatSequencer;
 import dev.camelassistant.telegram.Commands;
 import dev.camelassistant.telegram.InboundMessages;
+import dev.camelassistant.telegram.LiveReplies;
 import dev.camelassistant.telegram.OutboundLanes;
 import dev.camelassistant.telegram.OutboundPacer;
 import dev.camelassistant.telegram.ReplySplitter;
@@ -111,9 +113,11 @@ public class AppConfiguration implements CamelConfiguration {
         registry.bind("inboundMessages", new InboundMessages(access));
         registry.bind("commands", new Commands());
         registry.bind("correlationId", new CorrelationId());
-        registry.bind("replySplitter", new ReplySplitter());
+        ReplySplitter replySplitter = new ReplySplitter();
+        registry.bind("replySplitter", replySplitter);
         registry.bind("chatSequencer", new ChatSequencer(Long.parseLong(prop(props, "claude.timeout-seconds", "120")) * 2000));
-        registry.bind("outboundLanes", new OutboundLanes(context));
+        OutboundLanes outboundLanes = new OutboundLanes(context);
+        registry.bind("outboundLanes", outboundLanes);
         registry.bind("outboundPacer", new OutboundPacer(Double.parseDouble(prop(props, "telegram.max-messages-per-second", "30")),
                 Long.parseLong(prop(props, "telegram.chat-interval-ms", "1000")),
                 Integer.parseInt(prop(props, "telegram.chat-burst", "3"))));
@@ -133,8 +137,13 @@ public class AppConfiguration implements CamelConfiguration {
         registry.bind("typingIndicator", typing);
 
         ClaudeClient claudeClient = new ClaudeClient(apiKey, model,
-                Integer.parseInt(prop(props, "claude.max-tokens", "4096")), prop(props, "claude.system-prompt", ""), audit, metrics);
+                Integer.parseInt(prop(props, "claude.max-tokens", "4096")), prop(props, "claude.system-prompt", ""), audit, metrics,
+                Boolean.parseBoolean(prop(props, "claude.streaming", "true")));
         registry.bind("claudeClient", claudeClient);
+        registry.bind("claudeStream", new ClaudeStream(claudeClient));
+        registry.bind("liveReplies", new LiveReplies(context.createProducerTemplate(), outboundLanes, replySplitter, typing,
+                Long.parseLong(prop(props, "claude.stream-first-text-ms", "1000")),
+                Long.parseLong(prop(props, "telegram.edit-interval-ms", "1000"))));
         // its own small pool with a short connection timeout: no reply waits long on a database that is away
         registry.bind("conversations", new Conversations(
                 new ConversationStore(database.fastFailPool("conversations", 4, 1000), cipher),

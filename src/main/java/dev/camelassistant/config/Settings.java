@@ -52,6 +52,7 @@ public final class Settings {
             new Variable("CLAUDE_MAX_TOKENS", "claude.max-tokens", false),
             new Variable("CLAUDE_TIMEOUT_SECONDS", "claude.timeout-seconds", false),
             new Variable("CLAUDE_SYSTEM_PROMPT", "claude.system-prompt", false),
+            new Variable("CLAUDE_STREAMING", "claude.streaming", false),
             new Variable("ENCRYPTION_KEY", "crypto.encryption-key", true),
             new Variable("ENCRYPTION_KEYS_PREVIOUS", "crypto.previous-keys", true),
             new Variable("DATABASE_URL", "database.url", false),
@@ -144,6 +145,7 @@ public final class Settings {
         c.check("CLAUDE_PRICE_OUTPUT_PER_MTOK", v -> isAmount(v, 0), "must be a number of USD, 0 or more (e.g. 15)");
         c.check("CLAUDE_MONTHLY_BUDGET_USD", v -> isAmount(v, Double.MIN_VALUE), "must be a number of USD above 0 (e.g. 20)");
         c.positiveInt("CHAT_DAILY_TOKEN_LIMIT", 1_000_000_000);
+        c.check("CLAUDE_STREAMING", v -> v.equals("true") || v.equals("false"), "must be true or false");
         c.check("DEV_CONSOLE", v -> v.equals("true") || v.equals("false"), "must be true or false");
         c.check("MANAGEMENT_HOST", v -> HOST.matcher(v).matches(),
                 "must be an interface address or host name, such as 127.0.0.1 or 0.0.0.0");

@@ -38,6 +38,10 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
  * {@code llm_request}, and counted in the metrics (a call with outcome ok, its latency, its tokens
  * by model). The whole input the API counted (uncached + written to + read from the cache) is left
  * in exchange variable {@value #INPUT_TOKENS}, so the conversation store can correct its estimate.
+ * <p>
+ * Streaming (CLAUDE_STREAMING): the request also carries {@code "stream": true}; the events are read
+ * by {@link ClaudeStream}, which ends in the same {@link #answered} as a JSON answer, so both give the
+ * same body, log line, audit entry, metrics and usage (plus {@code timeToFirstTokenMs}).
  */
 public class ClaudeClient {
 
@@ -58,9 +62,17 @@ public class ClaudeClient {
     private final String systemPrompt;
     private final AuditEvents audit;
     private final BotMetrics metrics;
+    private final boolean streaming;
 
     public ClaudeClient(String apiKey, String model, int maxTokens, String systemPrompt, AuditEvents audit,
                         BotMetrics metrics) {
+        this(apiKey, model, maxTokens, systemPrompt, audit, metrics, false);
+    }
+
+    /** @param streaming ask for the answer as server-sent events ({@code "stream": true}, read by {@link ClaudeStream}) */
+    public ClaudeClient(String apiKey, String model, int maxTokens, String systemPrompt, AuditEvents audit,
+                        BotMetrics metrics, boolean streaming) {
+        this.streaming = streaming;
         this.apiKey = apiKey;
         this.model = model;
         this.maxTokens = maxTokens;
@@ -102,6 +114,9 @@ public class ClaudeClient {
         ObjectNode body = JSON.createObjectNode();
         body.put("model", model);
         body.put("max_tokens", maxTokens);
+        if (streaming) {
+            body.put("stream", true);
+        }
         if (!systemPrompt.isEmpty()) {
             cacheMark(body.putArray("system").addObject().put("type", "text").put("text", systemPrompt));
         }
@@ -148,12 +163,24 @@ public class ClaudeClient {
                 text.append(block.path("text").asText());
             }
         }
-        String stopReason = root.path("stop_reason").asText(null);
-        int inputTokens = root.path("usage").path("input_tokens").asInt(0);
-        int outputTokens = root.path("usage").path("output_tokens").asInt(0);
-        int cacheCreationTokens = root.path("usage").path("cache_creation_input_tokens").asInt(0);
-        int cacheReadTokens = root.path("usage").path("cache_read_input_tokens").asInt(0);
-        String answeredBy = root.path("model").asText(model);
+        JsonNode usage = root.path("usage");
+        answered(exchange, text, root.path("stop_reason").asText(null), root.path("model").asText(model),
+                usage.path("input_tokens").asInt(0), usage.path("output_tokens").asInt(0),
+                usage.path("cache_creation_input_tokens").asInt(0), usage.path("cache_read_input_tokens").asInt(0),
+                latencyMs);
+    }
+
+    /**
+     * A complete answer (JSON or the end of a stream) → the reply text in the body, with one
+     * {@code llm_response} log line, one {@code llm_request} audit entry, the metrics and the usage
+     * variables. {@code firstTokenMs}: when the first text arrived (a JSON answer: with everything else).
+     */
+    void answered(Exchange exchange, StringBuilder text, String stopReason, String answeredBy, int inputTokens,
+                  int outputTokens, int cacheCreationTokens, int cacheReadTokens, long firstTokenMs) {
+        Message in = exchange.getMessage();
+        in.removeHeader("x-api-key");
+        long latencyNanos = latencyNanos(exchange);
+        long latencyMs = latencyNanos < 0 ? -1 : latencyNanos / 1_000_000;
         if ("max_tokens".equals(stopReason)) {
             text.append(CUT_NOTE);
         }
@@ -161,9 +188,10 @@ public class ClaudeClient {
             text.setLength(0);
             text.append("(Claude gave an empty answer.)");
         }
-        LOG.info("llm_response {} {} {} {} {} {} {}", kv("model", answeredBy), kv("inputTokens", inputTokens),
+        LOG.info("llm_response {} {} {} {} {} {} {} {}", kv("model", answeredBy), kv("inputTokens", inputTokens),
                 kv("outputTokens", outputTokens), kv("cacheCreationInputTokens", cacheCreationTokens),
-                kv("cacheReadInputTokens", cacheReadTokens), kv("stopReason", stopReason), kv("latencyMs", latencyMs));
+                kv("cacheReadInputTokens", cacheReadTokens), kv("stopReason", stopReason), kv("latencyMs", latencyMs),
+                kv("timeToFirstTokenMs", firstTokenMs));
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("inputTokens", inputTokens);
         meta.put("outputTokens", outputTokens);
@@ -171,6 +199,7 @@ public class ClaudeClient {
         meta.put("cacheReadInputTokens", cacheReadTokens);
         meta.put("stopReason", stopReason);
         meta.put("latencyMs", latencyMs);
+        meta.put("timeToFirstTokenMs", firstTokenMs);
         meta.put("answerLength", text.length());
         audit.action(exchange, "llm_request", meta, AuditEntry.Status.SUCCESS, null, answeredBy);
         metrics.claudeCall(BotMetrics.ClaudeOutcome.OK, latencyNanos);

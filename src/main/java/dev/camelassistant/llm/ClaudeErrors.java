@@ -125,6 +125,12 @@ public class ClaudeErrors {
         if (cause == null) {
             return "unknown error";
         }
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof ClaudeStreamException s) {
+                // (a failure inside the stream's split arrives wrapped in Camel's CamelExchangeException)
+                return s.getMessage();
+            }
+        }
         if (cause instanceof HttpOperationFailedException h) {
             String type = errorType(h.getResponseBody());
             return "HTTP " + h.getStatusCode() + (type == null ? "" : " " + type);
@@ -134,6 +140,12 @@ public class ClaudeErrors {
         }
         return LogMasker.maskSingleLine(cause.getClass().getSimpleName()
                                         + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
+    }
+
+    /** An API error type reduced to the characters such types have (safe to log), or "unknown". */
+    static String safeType(String type) {
+        String t = type == null ? "" : type.toLowerCase(Locale.ROOT).replaceAll("[^a-z_]", "");
+        return t.isEmpty() ? "unknown" : t;
     }
 
     /** The {@code error.type} of an Anthropic error body, e.g. overloaded_error. */

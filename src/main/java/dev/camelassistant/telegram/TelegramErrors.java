@@ -49,6 +49,19 @@ public class TelegramErrors implements Processor {
         return false;
     }
 
+    /** An edit with the text the message already shows: 400 "Bad Request: message is not modified". */
+    public static boolean isNotModified(Throwable e) {
+        if (status(e) != 400) {
+            return false;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains("message is not modified")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public boolean isRateLimited(Exchange exchange) {
         return status(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class)) == 429
                || status(exchange.getException()) == 429;

@@ -10,6 +10,7 @@ import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.telegram.TelegramConstants;
+import org.apache.camel.component.telegram.model.EditMessageTextMessage;
 import org.apache.camel.component.telegram.model.MessageResult;
 import org.apache.camel.support.service.ServiceHelper;
 import org.slf4j.Logger;
@@ -60,26 +61,48 @@ public class TelegramSender implements AutoCloseable {
         this.endpointUri = endpointUri;
     }
 
-    /** Sends the exchange's message (a Telegram HTML part, or plain text) through lane {@code lane}'s own producer. */
+    /**
+     * Sends the exchange's message (a Telegram HTML part, or plain text) through lane {@code lane}'s own
+     * producer. With header {@value LiveReplies#EDIT_OF} (a streamed answer's message id) it edits that
+     * message instead (editMessageText); Telegram's 400 "message is not modified" then counts as done.
+     */
     public void send(Exchange exchange, int lane) throws Exception {
         AsyncProducer producer = lanes.computeIfAbsent(lane, this::createLane).producer();
-        Object body = exchange.getMessage().getBody();
-        Object parseMode = exchange.getMessage().getHeader(TelegramConstants.TELEGRAM_PARSE_MODE);
+        Message message = exchange.getMessage();
+        Object body = message.getBody();
+        Object parseMode = message.getHeader(TelegramConstants.TELEGRAM_PARSE_MODE);
+        Integer editOf = message.getHeader(LiveReplies.EDIT_OF, Integer.class);
+        if (editOf != null && body instanceof String text) {
+            message.setBody(edit(message, editOf, text, parseMode));
+        }
         try {
             deliver(producer, exchange);
         } catch (TelegramSendException e) {
+            if (editOf != null && TelegramErrors.isNotModified(e.getCause())) {
+                LOG.debug("Telegram: the message {} of chat {} already shows this text", editOf,
+                        message.getHeader(TelegramConstants.TELEGRAM_CHAT_ID));
+                MessageResult same = new MessageResult();
+                same.setOk(true);
+                message.setBody(same);
+                return;
+            }
             if (!HTML.equals(String.valueOf(parseMode)) || !(body instanceof String html)
                 || !TelegramErrors.isUnparsableHtml(e.getCause())) {
                 throw e;
             }
-            Message message = exchange.getMessage();
             LOG.warn("Telegram could not parse the HTML of a message to chat {} (HTTP 400 can't parse entities):"
                      + " sending it again as plain text", message.getHeader(TelegramConstants.TELEGRAM_CHAT_ID));
             metrics.plainFallback();
             message.removeHeader(TelegramConstants.TELEGRAM_PARSE_MODE);
-            message.setBody(TelegramHtml.visibleText(html));
+            String plain = TelegramHtml.visibleText(html);
+            message.setBody(editOf != null ? edit(message, editOf, plain, null) : plain);
             deliver(producer, exchange);
         }
+    }
+
+    private static EditMessageTextMessage edit(Message message, int messageId, String text, Object parseMode) {
+        return new EditMessageTextMessage(message.getHeader(TelegramConstants.TELEGRAM_CHAT_ID, String.class), messageId,
+                null, text, parseMode == null ? null : String.valueOf(parseMode), null, null);
     }
 
     private void deliver(AsyncProducer producer, Exchange exchange) throws TelegramSendException {

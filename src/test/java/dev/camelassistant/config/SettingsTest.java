@@ -89,6 +89,17 @@ class SettingsTest {
     }
 
     @Test
+    void claudeStreamingIsTrueOrFalse() {
+        Map<String, String> env = valid();
+        env.put("CLAUDE_STREAMING", "false");
+        assertThat(Settings.validate(env)).isEmpty();
+        env.put("CLAUDE_STREAMING", "true");
+        assertThat(Settings.validate(env)).isEmpty();
+        env.put("CLAUDE_STREAMING", "on");
+        assertThat(Settings.validate(env)).containsExactly("CLAUDE_STREAMING: must be true or false (got 'on')");
+    }
+
+    @Test
     void aMalformedBotTokenIsNotEchoed() {
         Map<String, String> env = valid();
         env.put("TELEGRAM_BOT_TOKEN", "not-a-token-secret-123");

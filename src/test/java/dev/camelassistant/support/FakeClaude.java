@@ -21,19 +21,100 @@ public final class FakeClaude implements AutoCloseable {
 
     private final WireMockServer server;
     private final PromptCache cache = new PromptCache();
+    private final com.sun.net.httpserver.HttpServer front;
+    private final java.net.http.HttpClient forward = java.net.http.HttpClient.newHttpClient();
+    /** The scripted stream that answers requests with "stream": true (null: WireMock answers). */
+    private volatile Script script;
+
+    /** A stream served with exact timing: each unit is written and flushed at its time after the request. */
+    private record Script(java.util.List<String> units, int firstMs, int totalMs) {
+    }
 
     public FakeClaude() {
-        server = new WireMockServer(wireMockConfig().dynamicPort().containerThreads(64).extensions(new Echo(), cache));
+        server = new WireMockServer(wireMockConfig().dynamicPort().containerThreads(64)
+                .gzipDisabled(true).extensions(new Echo(), cache, new StreamWhenAsked()));
         server.start();
         modelKnown();
+        try {
+            front = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 64);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        front.setExecutor(java.util.concurrent.Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "fake-claude-front");
+            t.setDaemon(true);
+            return t;
+        }));
+        front.createContext("/", this::serve);
+        front.start();
     }
 
     public WireMockServer server() {
         return server;
     }
 
+    /**
+     * The API's base URL: a small front that passes every request to WireMock (which records and answers
+     * it) and, for a streaming request while a stream is scripted ({@link #streams}), writes the scripted
+     * events itself at their times (WireMock's chunked dribble cannot time events and, here, broke the
+     * chunked encoding).
+     */
     public String baseUrl() {
-        return server.baseUrl();
+        return "http://127.0.0.1:" + front.getAddress().getPort();
+    }
+
+    private void serve(com.sun.net.httpserver.HttpExchange exchange) throws java.io.IOException {
+        long arrived = System.nanoTime();
+        try (exchange) {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.baseUrl() + exchange.getRequestURI()))
+                    .method(exchange.getRequestMethod(), java.net.http.HttpRequest.BodyPublishers.ofByteArray(body));
+            exchange.getRequestHeaders().forEach((name, values) -> {
+                if (!java.util.Set.of("host", "content-length", "connection", "transfer-encoding", "upgrade", "expect")
+                        .contains(name.toLowerCase(java.util.Locale.ROOT))) {
+                    values.forEach(v -> request.header(name, v));
+                }
+            });
+            Script s = script;
+            boolean scripted = s != null && exchange.getRequestURI().getPath().equals("/v1/messages")
+                               && new String(body, java.nio.charset.StandardCharsets.UTF_8).contains("\"stream\":true");
+            if (!scripted) {
+                java.net.http.HttpResponse<byte[]> answer;
+                try {
+                    answer = forward.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                answer.headers().map().forEach((name, values) -> {
+                    if (!java.util.Set.of("content-length", "transfer-encoding", "connection", ":status")
+                            .contains(name.toLowerCase(java.util.Locale.ROOT))) {
+                        exchange.getResponseHeaders().put(name, values);
+                    }
+                });
+                exchange.sendResponseHeaders(answer.statusCode(), answer.body().length == 0 ? -1 : answer.body().length);
+                exchange.getResponseBody().write(answer.body());
+                return;
+            }
+            // WireMock still sees (and records) the request; its answer is not waited for
+            forward.sendAsync(request.build(), java.net.http.HttpResponse.BodyHandlers.discarding());
+            exchange.getResponseHeaders().add("Content-Type", "text/event-stream; charset=utf-8");
+            int n = s.units().size();
+            for (int i = 0; i < n; i++) {
+                long at = s.firstMs() + (n == 1 ? 0 : (long) (s.totalMs() - s.firstMs()) * i / (n - 1));
+                long wait = at - (System.nanoTime() - arrived) / 1_000_000;
+                if (wait > 0) {
+                    Thread.sleep(wait);
+                }
+                if (i == 0) {
+                    exchange.sendResponseHeaders(200, 0);
+                }
+                exchange.getResponseBody().write(s.units().get(i).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                exchange.getResponseBody().flush();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     public void modelKnown() {
@@ -47,6 +128,14 @@ public final class FakeClaude implements AutoCloseable {
     public void answers(String text, int delayMs) {
         server.stubFor(messages().willReturn(ok(text, "end_turn", delayMs)));
     }
+
+    /** Every request, streaming or not, is answered with one JSON body after the delay (a server that does not stream). */
+    public void answersWhole(String text, int delayMs) {
+        server.stubFor(messages().willReturn(ok(text, "end_turn", delayMs).withHeader(NO_STREAM, "true")));
+    }
+
+    /** A response header that keeps {@link StreamWhenAsked} from turning a JSON answer into events. */
+    static final String NO_STREAM = "X-Fake-No-Stream";
 
     /** Requests whose body contains {@code fragment} get this answer (higher priority than {@link #answers}). */
     public void answersWhen(String fragment, String text, int delayMs) {
@@ -246,6 +335,157 @@ public final class FakeClaude implements AutoCloseable {
         }
     }
 
+    /**
+     * Every request is answered with {@code text} in {@code deltas} text deltas: as server-sent events when
+     * the request asks for a stream (the first bytes after {@code firstTokenMs}, the rest dribbled in
+     * {@code deltas} chunks until {@code totalMs}), else as one JSON answer after {@code totalMs}.
+     */
+    public void streams(String text, int deltas, int firstTokenMs, int totalMs) {
+        script = new Script(sseUnits(answer(text, "end_turn"), deltas, -1, null), firstTokenMs, totalMs);
+        server.stubFor(messages().willReturn(ok(text, "end_turn", totalMs)));
+    }
+
+    /** A stream of {@code text} in {@code deltas} deltas that ends with an {@code error} event after {@code failAfter} deltas. */
+    public void streamFails(String text, int deltas, int failAfter, String errorType, int totalMs) {
+        script = new Script(sseUnits(answer(text, "end_turn"), deltas, failAfter, errorType), 0, totalMs);
+    }
+
+    /** A stream of {@code text} that stops after {@code failAfter} of {@code deltas} deltas, without message_stop. */
+    public void streamBreaks(String text, int deltas, int failAfter) {
+        script = new Script(sseUnits(answer(text, "end_turn"), deltas, failAfter, null), 0, 0);
+    }
+
+    /**
+     * A Messages API answer as server-sent events, in the documented order: message_start (usage with
+     * the input and cache tokens), content_block_start, a ping, the text in {@code deltas} text_delta
+     * events cut at word boundaries, content_block_stop, message_delta (stop reason, output tokens),
+     * message_stop. With {@code failAfter >= 0} the stream ends after that many deltas: with an error
+     * event of type {@code errorType}, or (null) without one, as a broken connection would.
+     */
+    public static String sse(com.fasterxml.jackson.databind.JsonNode answer, int deltas, int failAfter, String errorType) {
+        return String.join("", sseUnits(answer, deltas, failAfter, errorType));
+    }
+
+    /**
+     * The events of {@link #sse} in units, one per text delta: the first unit also carries the events
+     * before the first delta, the last one those after the last delta (or the error event).
+     */
+    static java.util.List<String> sseUnits(com.fasterxml.jackson.databind.JsonNode answer, int deltas, int failAfter,
+                                           String errorType) {
+        java.util.List<String> units = new java.util.ArrayList<>();
+        StringBuilder out = new StringBuilder();
+        ObjectNode start = JSON.createObjectNode().put("type", "message_start");
+        ObjectNode message = start.putObject("message");
+        message.put("id", answer.path("id").asText("msg_01FakeFakeFakeFake")).put("type", "message").put("role", "assistant");
+        message.put("model", answer.path("model").asText(MODEL));
+        message.putArray("content");
+        message.putNull("stop_reason");
+        message.putNull("stop_sequence");
+        ObjectNode usage = answer.path("usage").deepCopy();
+        int output = usage.path("output_tokens").asInt(0);
+        usage.put("output_tokens", 1);
+        message.set("usage", usage);
+        event(out, "message_start", start);
+        String text = textOf(answer.path("content"));
+        event(out, "content_block_start", JSON.createObjectNode().put("type", "content_block_start").put("index", 0)
+                .set("content_block", JSON.createObjectNode().put("type", "text").put("text", "")));
+        event(out, "ping", JSON.createObjectNode().put("type", "ping"));
+        java.util.List<String> pieces = pieces(text, deltas);
+        for (int i = 0; i < pieces.size(); i++) {
+            if (i == failAfter) {
+                if (errorType != null) {
+                    event(out, "error", JSON.createObjectNode().put("type", "error").set("error",
+                            JSON.createObjectNode().put("type", errorType).put("message", errorType + " (fake)")));
+                }
+                units.add(out.toString());
+                return units;
+            }
+            ObjectNode delta = JSON.createObjectNode().put("type", "content_block_delta").put("index", 0);
+            delta.putObject("delta").put("type", "text_delta").put("text", pieces.get(i));
+            event(out, "content_block_delta", delta);
+            if (i < pieces.size() - 1) {
+                units.add(out.toString());
+                out.setLength(0);
+            }
+        }
+        event(out, "content_block_stop", JSON.createObjectNode().put("type", "content_block_stop").put("index", 0));
+        ObjectNode end = JSON.createObjectNode().put("type", "message_delta");
+        end.putObject("delta").put("stop_reason", answer.path("stop_reason").asText("end_turn")).putNull("stop_sequence");
+        end.putObject("usage").put("output_tokens", output);
+        event(out, "message_delta", end);
+        event(out, "message_stop", JSON.createObjectNode().put("type", "message_stop"));
+        units.add(out.toString());
+        return units;
+    }
+
+    private static void event(StringBuilder out, String name, ObjectNode data) {
+        out.append("event: ").append(name).append('\n').append("data: ").append(data).append("\n\n");
+    }
+
+    /** {@code text} in about {@code n} pieces, cut after a space (their concatenation is the text). */
+    public static java.util.List<String> pieces(String text, int n) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        int size = Math.max(1, (int) Math.ceil(text.length() / (double) Math.max(1, n)));
+        int from = 0;
+        while (from < text.length()) {
+            int to = Math.min(text.length(), from + size);
+            int space = text.indexOf(' ', to);
+            to = out.size() == n - 1 || space < 0 ? text.length() : space + 1;
+            out.add(text.substring(from, to));
+            from = to;
+        }
+        return out;
+    }
+
+    /** The JSON answer of {@link #ok}, as a tree. */
+    static com.fasterxml.jackson.databind.JsonNode answer(String text, String stopReason) {
+        try {
+            return JSON.readTree(ok(text, stopReason, 0).build().getBody());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The API's answer to a request with {@code "stream": true}: every JSON answer of the stubs above
+     * (status 200 with a content array) is sent as server-sent events instead, its text in one delta.
+     */
+    private static final class StreamWhenAsked implements com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2 {
+        @Override
+        public com.github.tomakehurst.wiremock.http.ResponseDefinition transform(
+                com.github.tomakehurst.wiremock.stubbing.ServeEvent event) {
+            var def = event.getResponseDefinition();
+            try {
+                if (!event.getRequest().getUrl().startsWith("/v1/messages") || def.getStatus() != 200 || def.getBody() == null
+                    || def.getHeaders() != null && def.getHeaders().getHeader(NO_STREAM).isPresent()
+                    || !JSON.readTree(event.getRequest().getBodyAsString()).path("stream").asBoolean(false)) {
+                    return def;
+                }
+                var answer = JSON.readTree(def.getBody());
+                if (!answer.path("content").isArray()) {
+                    return def;
+                }
+                return com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder.like(def)
+                        .withHeaders(new com.github.tomakehurst.wiremock.http.HttpHeaders(
+                                com.github.tomakehurst.wiremock.http.HttpHeader.httpHeader("Content-Type",
+                                        "text/event-stream; charset=utf-8")))
+                        .withBody(sse(answer, 1, -1, null)).build();
+            } catch (Exception e) {
+                return def;
+            }
+        }
+
+        @Override
+        public boolean applyGlobally() {
+            return true;
+        }
+
+        @Override
+        public String getName() {
+            return "fake-claude-stream-when-asked";
+        }
+    }
+
     public void answersCut(String text) {
         server.stubFor(messages().willReturn(ok(text, "max_tokens", 0)));
     }
@@ -286,6 +526,7 @@ public final class FakeClaude implements AutoCloseable {
     }
 
     public void reset() {
+        script = null;
         server.resetAll();
         cache.cached.clear();
         cache.usages.clear();
@@ -294,6 +535,7 @@ public final class FakeClaude implements AutoCloseable {
 
     @Override
     public void close() {
+        front.stop(0);
         server.stop();
     }
 }

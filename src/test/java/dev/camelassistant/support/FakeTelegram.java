@@ -28,7 +28,8 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
  * queued updates with Telegram's offset semantics (an update is confirmed, and forgotten, once a
  * later getUpdates asks for a higher offset; until then it is delivered again) and holds the
  * request briefly when there is nothing, like long polling; sendMessage and sendChatAction are
- * answered with the documented JSON and recorded.
+ * answered with the documented JSON and recorded; editMessageText changes a sent message's text (what
+ * {@link #sentTo} shows) and is recorded as an {@link Edit}.
  * <p>
  * sendMessage is checked as Telegram checks it: a text with parse_mode HTML must follow
  * {@link TelegramHtmlRules} (else 400 "Bad Request: can't parse entities: ..."), and the visible
@@ -48,7 +49,6 @@ public final class FakeTelegram implements AutoCloseable {
     private final AtomicLong nextMessageId = new AtomicLong(1);
     private final AtomicLong polls = new AtomicLong();
     private final java.util.concurrent.atomic.AtomicBoolean refuseNextHtml = new java.util.concurrent.atomic.AtomicBoolean();
-    private final List<Sent> accepted = new ArrayList<>();
     /** update id → System.nanoTime() when getUpdates first handed it out (for latency benchmarks). */
     private final java.util.concurrent.ConcurrentHashMap<Long, Long> handedOutAt = new java.util.concurrent.ConcurrentHashMap<>();
     /** chat id → System.nanoTime() of each sendMessage received, in order. */
@@ -60,7 +60,7 @@ public final class FakeTelegram implements AutoCloseable {
         server.start();
         server.stubFor(any(urlPathMatching("/bot[^/]+/getUpdates"))
                 .willReturn(aResponse().withTransformers("fake-telegram-updates")));
-        server.stubFor(post(urlPathMatching("/bot[^/]+/send(Message|ChatAction)"))
+        server.stubFor(post(urlPathMatching("/bot[^/]+/(send(Message|ChatAction)|editMessageText)"))
                 .willReturn(aResponse().withTransformers("fake-telegram-updates")));
     }
 
@@ -69,10 +69,10 @@ public final class FakeTelegram implements AutoCloseable {
         refuseNextHtml.set(true);
     }
 
-    /** The sendMessage calls accepted so far (answered 200), in order. */
+    /** The sendMessage calls accepted so far (answered 200), in order, each as the chat shows it now (after edits). */
     public List<Sent> accepted() {
-        synchronized (accepted) {
-            return new ArrayList<>(accepted);
+        synchronized (received) {
+            return received.stream().filter(r -> r.messageId != 0).map(Received::current).collect(Collectors.toList());
         }
     }
 
@@ -138,15 +138,88 @@ public final class FakeTelegram implements AutoCloseable {
         return id;
     }
 
-    /** Every sendMessage so far, in the order received: chat_id and text. */
+    /**
+     * Every sendMessage so far, in the order received: chat_id and text, the text as the chat shows it now
+     * (after any editMessageText of that message).
+     */
     public List<Sent> sentMessages() {
-        return server.findAll(anyRequestedFor(urlPathMatching("/bot[^/]+/sendMessage"))).stream()
-                .map(FakeTelegram::toSent).collect(Collectors.toList());
+        List<com.github.tomakehurst.wiremock.stubbing.ServeEvent> events = new ArrayList<>(server.getAllServeEvents());
+        java.util.Collections.reverse(events); // WireMock lists the newest first
+        List<Sent> out = new ArrayList<>();
+        for (var event : events) {
+            if (!event.getRequest().getUrl().contains("/sendMessage")) {
+                continue;
+            }
+            Sent asSent = toSent(event.getRequest());
+            Received now = null;
+            try {
+                long id = JSON.readTree(event.getResponse().getBodyAsString()).path("result").path("message_id").asLong(0);
+                now = id == 0 ? null : byMessageId.get(id);
+            } catch (Exception e) {
+                // not a JSON answer: the request as sent
+            }
+            out.add(now == null ? asSent : now.current());
+        }
+        return out;
+    }
+
+    private static Sent toSent(LoggedRequest r) {
+        try {
+            JsonNode body = JSON.readTree(r.getBodyAsString());
+            return new Sent(body.path("chat_id").asLong(), body.path("text").asText(null),
+                    body.path("parse_mode").asText(null));
+        } catch (Exception e) {
+            return new Sent(0, "<unparsable body: " + r.getBodyAsString() + ">", null);
+        }
     }
 
     public List<Sent> sentTo(long chatId) {
         return sentMessages().stream().filter(s -> s.chatId() == chatId).collect(Collectors.toList());
     }
+
+    /** Every editMessageText Telegram accepted, in order. */
+    public List<Edit> edits() {
+        synchronized (edits) {
+            return new ArrayList<>(edits);
+        }
+    }
+
+    public List<Edit> editsTo(long chatId) {
+        return edits().stream().filter(e -> e.chatId() == chatId).collect(Collectors.toList());
+    }
+
+    /** How many editMessageText calls were refused with 400 "message is not modified". */
+    public int notModified() {
+        return notModified.get();
+    }
+
+    /** An accepted edit: the message, its new text, and when it arrived (System.nanoTime()). */
+    public record Edit(long chatId, long messageId, String text, String parseMode, long atNanos) {
+    }
+
+    /** An accepted sendMessage; the text changes with accepted edits. */
+    private static final class Received {
+        final long chatId;
+        final long messageId;
+        volatile String text;
+        volatile String parseMode;
+
+        Received(long chatId, long messageId, String text, String parseMode) {
+            this.chatId = chatId;
+            this.messageId = messageId;
+            this.text = text;
+            this.parseMode = parseMode;
+        }
+
+        Sent current() {
+            return new Sent(chatId, text, parseMode);
+        }
+    }
+
+    private final List<Received> received = new ArrayList<>();
+    private final Map<Long, Received> byMessageId = new java.util.concurrent.ConcurrentHashMap<>();
+    private final List<Edit> edits = new ArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger notModified = new java.util.concurrent.atomic.AtomicInteger();
 
     public List<LoggedRequest> requests(String method) {
         return server.findAll(anyRequestedFor(urlPathMatching("/bot[^/]+/" + method)));
@@ -200,16 +273,6 @@ public final class FakeTelegram implements AutoCloseable {
         }
     }
 
-    private static Sent toSent(LoggedRequest r) {
-        try {
-            JsonNode body = JSON.readTree(r.getBodyAsString());
-            return new Sent(body.path("chat_id").asLong(), body.path("text").asText(null),
-                    body.path("parse_mode").asText(null));
-        } catch (Exception e) {
-            return new Sent(0, "<unparsable body: " + r.getBodyAsString() + ">", null);
-        }
-    }
-
     private static ObjectNode user(long id) {
         ObjectNode u = JSON.createObjectNode();
         u.put("id", id);
@@ -241,6 +304,9 @@ public final class FakeTelegram implements AutoCloseable {
             if (url.contains("/sendMessage")) {
                 return sendMessageAnswer(event.getRequest().getBodyAsString());
             }
+            if (url.contains("/editMessageText")) {
+                return editMessageTextAnswer(event.getRequest().getBodyAsString());
+            }
             if (url.contains("/sendChatAction")) {
                 return json("{\"ok\":true,\"result\":true}");
             }
@@ -271,38 +337,104 @@ public final class FakeTelegram implements AutoCloseable {
         }
 
         private ResponseDefinition sendMessageAnswer(String body) {
+            JsonNode req;
+            try {
+                req = JSON.readTree(body);
+            } catch (Exception e) {
+                return new ResponseDefinition(400, "{\"ok\":false,\"error_code\":400,\"description\":\"Bad Request\"}");
+            }
+            return sendMessageChecked(req);
+        }
+
+        /** The problem Telegram finds in a message text (the 400 description after "Bad Request: "), or null. */
+        private String refusal(String text, String parseMode) {
+            String visible = text;
+            if ("HTML".equalsIgnoreCase(parseMode)) {
+                if (refuseNextHtml.compareAndSet(true, false)) {
+                    return "can't parse entities: refused by the test";
+                }
+                TelegramHtmlRules.Parsed parsed = TelegramHtmlRules.parse(text);
+                if (!parsed.ok()) {
+                    return "can't parse entities: " + parsed.error();
+                }
+                visible = parsed.visibleText();
+            }
+            if (visible.isBlank()) {
+                return "message text is empty";
+            }
+            if (visible.length() > TelegramHtmlRules.LIMIT) {
+                return "message is too long";
+            }
+            return null;
+        }
+
+        /**
+         * editMessageText as Telegram answers it: 400 "message to edit not found" for an unknown message
+         * of the chat, 400 "message is not modified: ..." for the text (and parse mode) it shows already,
+         * the text rules of sendMessage, else 200 with the edited message.
+         */
+        private ResponseDefinition editMessageTextAnswer(String body) {
             try {
                 JsonNode req = JSON.readTree(body);
+                long chatId = req.path("chat_id").asLong();
+                long messageId = req.path("message_id").asLong();
                 String text = req.path("text").asText("");
                 String parseMode = req.path("parse_mode").asText(null);
-                String visible = text;
-                if ("HTML".equalsIgnoreCase(parseMode)) {
-                    if (refuseNextHtml.compareAndSet(true, false)) {
-                        return badRequest("can't parse entities: refused by the test");
-                    }
-                    TelegramHtmlRules.Parsed parsed = TelegramHtmlRules.parse(text);
-                    if (!parsed.ok()) {
-                        return badRequest("can't parse entities: " + parsed.error());
-                    }
-                    visible = parsed.visibleText();
+                Received message = byMessageId.get(messageId);
+                if (message == null || message.chatId != chatId) {
+                    return badRequest("message to edit not found");
                 }
-                if (visible.isBlank()) {
-                    return badRequest("message text is empty");
+                if (text.equals(message.text) && java.util.Objects.equals(parseMode, message.parseMode)) {
+                    notModified.incrementAndGet();
+                    return badRequest("message is not modified: specified new message content and reply markup of the"
+                                      + " new message are exactly the same as a current content and reply markup of the message");
                 }
-                if (visible.length() > TelegramHtmlRules.LIMIT) {
-                    return badRequest("message is too long");
+                String problem = refusal(text, parseMode);
+                if (problem != null) {
+                    return badRequest(problem);
                 }
-                synchronized (accepted) {
-                    accepted.add(new Sent(req.path("chat_id").asLong(), text, parseMode));
+                message.text = text;
+                message.parseMode = parseMode;
+                synchronized (edits) {
+                    edits.add(new Edit(chatId, messageId, text, parseMode, System.nanoTime()));
+                }
+                ObjectNode result = JSON.createObjectNode();
+                result.put("message_id", messageId);
+                result.set("chat", chat(chatId, "private"));
+                result.put("date", System.currentTimeMillis() / 1000);
+                result.put("edit_date", System.currentTimeMillis() / 1000);
+                result.put("text", text);
+                ObjectNode answer = JSON.createObjectNode();
+                answer.put("ok", true);
+                answer.set("result", result);
+                return json(answer.toString());
+            } catch (Exception e) {
+                return new ResponseDefinition(400, "{\"ok\":false,\"error_code\":400,\"description\":\"Bad Request\"}");
+            }
+        }
+
+        private ResponseDefinition sendMessageChecked(JsonNode req) {
+            try {
+                String text = req.path("text").asText("");
+                String parseMode = req.path("parse_mode").asText(null);
+                String problem = refusal(text, parseMode);
+                if (problem != null) {
+                    return badRequest(problem);
                 }
                 receivedAt.computeIfAbsent(req.path("chat_id").asLong(),
                         k -> java.util.Collections.synchronizedList(new ArrayList<>())).add(System.nanoTime());
+                long messageId = nextMessageId.getAndIncrement();
+                Received entry = new Received(req.path("chat_id").asLong(), messageId, text, parseMode);
+                byMessageId.put(messageId, entry);
+                synchronized (received) {
+                    received.add(entry);
+                }
                 synchronized (sentSignal) {
                     sentTotal++;
                     sentSignal.notifyAll();
                 }
                 ObjectNode result = JSON.createObjectNode();
-                result.put("message_id", nextMessageId.getAndIncrement());
+                result.put("message_id", messageId);
                 result.set("chat", chat(req.path("chat_id").asLong(), "private"));
                 result.put("date", System.currentTimeMillis() / 1000);
                 result.put("text", text);

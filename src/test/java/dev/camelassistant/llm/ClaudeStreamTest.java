@@ -1,0 +1,88 @@
+package dev.camelassistant.llm;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** One server-sent event at a time, as Anthropic documents the Messages API stream. */
+class ClaudeStreamTest {
+
+    private static String event(String name, String data) {
+        return "event: " + name + "\ndata: " + data;
+    }
+
+    @Test
+    void aCompleteStreamGivesTheTextUsageAndStopReason() {
+        StreamedAnswer a = new StreamedAnswer(System.nanoTime());
+        ClaudeStream.apply(a, event("message_start", "{\"type\":\"message_start\",\"message\":{\"model\":\"claude-x\","
+                + "\"usage\":{\"input_tokens\":25,\"output_tokens\":1,\"cache_creation_input_tokens\":7,\"cache_read_input_tokens\":900}}}"));
+        ClaudeStream.apply(a, event("content_block_start", "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}"));
+        ClaudeStream.apply(a, event("ping", "{\"type\": \"ping\"}"));
+        assertThat(a.firstTextNanos()).isZero();
+        ClaudeStream.apply(a, event("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Hello\"}}"));
+        assertThat(a.firstTextNanos()).isPositive();
+        ClaudeStream.apply(a, event("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\" wörld 🌍\"}}"));
+        ClaudeStream.apply(a, event("content_block_stop", "{\"type\":\"content_block_stop\",\"index\":0}"));
+        ClaudeStream.apply(a, event("content_block_start", "{\"type\":\"content_block_start\",\"index\":1,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}"));
+        ClaudeStream.apply(a, event("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"text_delta\",\"text\":\"Second.\"}}"));
+        assertThat(a.stopped()).isFalse();
+        ClaudeStream.apply(a, event("message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"max_tokens\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":15}}"));
+        ClaudeStream.apply(a, event("some_future_event", "{\"type\":\"some_future_event\"}"));
+        ClaudeStream.apply(a, event("message_stop", "{\"type\":\"message_stop\"}"));
+
+        assertThat(a.text()).isEqualTo("Hello wörld 🌍\n\nSecond.");
+        assertThat(a.model).isEqualTo("claude-x");
+        assertThat(a.inputTokens).isEqualTo(25);
+        assertThat(a.outputTokens).isEqualTo(15);
+        assertThat(a.cacheCreationTokens).isEqualTo(7);
+        assertThat(a.cacheReadTokens).isEqualTo(900);
+        assertThat(a.stopReason).isEqualTo("max_tokens");
+        assertThat(a.stopped()).isTrue();
+    }
+
+    @Test
+    void anErrorEventFailsWithItsKind() {
+        StreamedAnswer a = new StreamedAnswer(System.nanoTime());
+        assertThatThrownBy(() -> ClaudeStream.apply(a, event("error",
+                "{\"type\": \"error\", \"error\": {\"type\": \"overloaded_error\", \"message\": \"Overloaded\"}}")))
+                .isInstanceOfSatisfying(ClaudeStreamException.class, e -> {
+                    assertThat(e.kind()).isEqualTo("overloaded");
+                    assertThat(e.getMessage()).isEqualTo("stream error event overloaded_error");
+                });
+        assertThat(ClaudeStreamException.kindOf("rate_limit_error")).isEqualTo("rate_limited");
+        assertThat(ClaudeStreamException.kindOf("authentication_error")).isEqualTo("rejected_key");
+        assertThat(ClaudeStreamException.kindOf("permission_error")).isEqualTo("rejected_key");
+        assertThat(ClaudeStreamException.kindOf("not_found_error")).isEqualTo("unknown_model");
+        assertThat(ClaudeStreamException.kindOf("api_error")).isEqualTo("other");
+        assertThat(ClaudeStreamException.kindOf(null)).isEqualTo("other");
+    }
+
+    @Test
+    void aFailedConnectionIsUnavailableOnlyInTheMiddleOfAStream() {
+        ClaudeStream stream = new ClaudeStream(new ClaudeClient("key", "m", 100, "", null, null, true));
+        org.apache.camel.Exchange e = new org.apache.camel.support.DefaultExchange(new org.apache.camel.impl.DefaultCamelContext());
+        e.setProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT,
+                new org.apache.camel.RuntimeCamelException("Scanner aborted", new java.net.SocketException("Connection reset")));
+        assertThat(stream.failureKind(e)).as("before the stream began").isEqualTo("other");
+        stream.begin(e);
+        assertThat(stream.failureKind(e)).isEqualTo("overloaded");
+        e.setProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT, new ClaudeResponseException("a stream event is not JSON"));
+        assertThat(stream.failureKind(e)).isEqualTo("other");
+        e.setProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT, new org.apache.camel.CamelExchangeException("Multicast processing failed",
+                e, new ClaudeStreamException("rate_limited", "stream error event rate_limit_error")));
+        assertThat(stream.failureKind(e)).isEqualTo("rate_limited");
+    }
+
+    @Test
+    void dataLinesAreJoinedAndOtherLinesIgnored() {
+        assertThat(ClaudeStream.data(": a comment\nevent: x\ndata: {\"a\":\ndata:1}\nid: 7")).isEqualTo("{\"a\":\n1}");
+        assertThat(ClaudeStream.data("event: x\r\ndata:{}\r\n")).isEqualTo("{}");
+        assertThat(ClaudeStream.data(": only a comment")).isNull();
+        StreamedAnswer a = new StreamedAnswer(System.nanoTime());
+        ClaudeStream.apply(a, ": keep-alive");
+        ClaudeStream.apply(a, "");
+        assertThat(a.text()).isEmpty();
+        assertThatThrownBy(() -> ClaudeStream.apply(a, "data: not json")).isInstanceOf(ClaudeResponseException.class);
+    }
+}
