@@ -4,6 +4,7 @@ import java.io.IOException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.camelassistant.telegram.ReplySplitter;
 import org.apache.camel.Exchange;
 
 /**
@@ -159,7 +160,9 @@ public class ClaudeStream {
     public void keepPartialText(Exchange exchange) {
         StreamedAnswer answer = exchange.getProperty(StreamedAnswer.PROPERTY, StreamedAnswer.class);
         if (answer != null && !answer.text().isBlank()) {
-            exchange.getMessage().setBody(answer.text().stripTrailing() + "\n\n" + exchange.getMessage().getBody(String.class));
+            // a code block the stream left open is closed, so that the kind message after it reads as text
+            exchange.getMessage().setBody(ReplySplitter.closeOpenFence(answer.text().stripTrailing()) + "\n\n"
+                                          + exchange.getMessage().getBody(String.class));
         }
     }
 }

@@ -208,6 +208,12 @@ public final class ReplySplitter {
     record OpenFence(String opening, String closing, int lineStart, int contentStart) {
     }
 
+    /** {@code markdown} with a code block left open at its end closed, so that text appended after it is not code. */
+    public static String closeOpenFence(String markdown) {
+        OpenFence open = openFenceAt(markdown, markdown.length());
+        return open == null ? markdown : markdown.stripTrailing() + "\n" + open.closing();
+    }
+
     /** The fenced code block still open at position {@code cut} of {@code s}, or null. */
     static OpenFence openFenceAt(String s, int cut) {
         OpenFence open = null;

@@ -171,4 +171,13 @@ class ReplySplitterTest {
         assertThat(new ReplySplitter().htmlParts("[x]: http://example.com")).containsExactly("[x]: http://example.com");
         assertThat(new ReplySplitter().htmlParts("   ")).isEmpty();
     }
+
+    @Test
+    void anOpenCodeBlockIsClosedSoThatWhatFollowsIsText() {
+        assertThat(ReplySplitter.closeOpenFence("intro\n```java\nint x = 1;")).isEqualTo("intro\n```java\nint x = 1;\n```");
+        assertThat(ReplySplitter.closeOpenFence("~~~~\ncode")).isEqualTo("~~~~\ncode\n~~~~");
+        assertThat(ReplySplitter.closeOpenFence("```\ndone\n```\nafter")).as("already closed").isEqualTo("```\ndone\n```\nafter");
+        String html = TelegramHtml.render(ReplySplitter.closeOpenFence("```\npartial") + "\n\nClaude is temporarily unavailable.");
+        assertThat(html).endsWith("Claude is temporarily unavailable.");
+    }
 }
