@@ -70,6 +70,28 @@ class BotEndToEndIT extends EndToEndSupport {
     }
 
     @Test
+    void killNineInTheMiddleOfAStreamedAnswerThenRestartDeliversTheWholeAnswer() throws Exception {
+        String answer = ("This is a long streamed answer, written word by word. ").repeat(12).strip();
+        claude.streams(answer, 20, 300, 8000);
+        Map<String, String> env = env();
+        BotProcess first = start(env);
+        telegram.sendText(FRIEND, "tell me a long story");
+        // the first part of the answer is on screen, the rest is still being written
+        await().atMost(Duration.ofSeconds(20)).until(() -> !telegram.sentTo(FRIEND).isEmpty());
+        first.kill9();
+        assertThat(telegram.sentTo(FRIEND).get(0).visible()).isNotEqualTo(answer);
+
+        // after the restart the message, never marked answered, is answered again: whole
+        claude.streams(answer, 5, 0, 500);
+        start(env);
+        await().atMost(Duration.ofSeconds(30)).until(() -> telegram.sentTo(FRIEND).stream()
+                .anyMatch(m -> m.visible().equals(answer)));
+        Thread.sleep(1500);
+        assertThat(telegram.sentTo(FRIEND).stream().filter(m -> m.visible().equals(answer))).as("answered once more, not twice")
+                .hasSize(1);
+    }
+
+    @Test
     void sigtermLetsTheAnswerInFlightFinish() throws Exception {
         claude.answers("finished before exit", 2000);
         BotProcess bot = start(env());
