@@ -40,8 +40,13 @@ public class AuditEvents {
         record(exchange, "message_received", meta, AuditEntry.Status.SUCCESS, null, null);
     }
 
-    public void messageRefused(Exchange exchange) {
+    /** Every message of a chat that is not allowed: counted, not audited one by one. */
+    public void strangerMessage(Exchange exchange) {
         metrics.messageReceived(MessageKind.REFUSED);
+    }
+
+    /** The one refusal a chat that is not allowed gets per day. */
+    public void messageRefused(Exchange exchange) {
         record(exchange, "message_refused", base(exchange), AuditEntry.Status.SUCCESS, null, null);
     }
 

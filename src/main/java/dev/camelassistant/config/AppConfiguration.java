@@ -111,6 +111,9 @@ public class AppConfiguration implements CamelConfiguration {
                 prop(props, "telegram.allowed-chat-ids", ""));
         registry.bind("accessControl", access);
         registry.bind("inboundMessages", new InboundMessages(access));
+        // chats refused today (one refusal each per day), bounded: the least recent are forgotten first
+        registry.bind("strangerRefusals", org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository
+                .memoryIdempotentRepository(10_000));
         registry.bind("commands", new Commands());
         registry.bind("correlationId", new CorrelationId());
         ReplySplitter replySplitter = new ReplySplitter();

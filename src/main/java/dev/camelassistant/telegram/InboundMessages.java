@@ -24,6 +24,8 @@ public final class InboundMessages {
     public static final String COMMAND = "command";
     /** The group's title, or the person's name or @username (shown by /usage; never stored). */
     public static final String CHAT_NAME = "chatName";
+    /** Telegram's chat type: private, group, supergroup. */
+    public static final String CHAT_TYPE = "chatType";
     public static final String ALLOWED = "chatAllowed";
     public static final String ADMIN = "chatIsAdmin";
 
@@ -51,6 +53,7 @@ public final class InboundMessages {
                 ? String.valueOf(msg.getFrom().getId()) : chatId);
         in.setHeader(MESSAGE_ID, msg.getMessageId());
         in.setHeader(CHAT_NAME, chatName(msg));
+        in.setHeader(CHAT_TYPE, msg.getChat().getType());
         in.setHeader(ALLOWED, access.isAllowed(chatId));
         in.setHeader(ADMIN, access.isAdmin(chatId));
         String command = commandOf(msg.getText());

@@ -71,13 +71,14 @@ class TelegramInboundRouteTest extends BotRouteTestSupport {
 
     @Test
     void everyLogLineOfAnUpdateCarriesItsCorrelationId() throws Exception {
+        long stranger = STRANGER_CHAT + 3; // a chat refused for the first time today: its refusal is logged
         try (LogCapture logs = LogCapture.json()) {
-            telegram.sendText(STRANGER_CHAT, "hello from a stranger");
+            telegram.sendText(stranger, "hello from a stranger");
             await().atMost(Duration.ofSeconds(10)).until(() -> logs.lines().stream()
-                    .anyMatch(l -> l.contains("Refused chat " + STRANGER_CHAT)));
+                    .anyMatch(l -> l.contains("Refused chat " + stranger)));
 
             JsonNode refused = logs.lines().stream().map(FakeJson::parse)
-                    .filter(n -> n.path("message").asText().contains("Refused chat " + STRANGER_CHAT))
+                    .filter(n -> n.path("message").asText().contains("Refused chat " + stranger))
                     .findFirst().orElseThrow();
             assertThat(refused.path("level").asText()).isEqualTo("INFO");
             assertThat(refused.path("logger").asText()).isEqualTo("dev.camelassistant.telegram");
@@ -112,6 +113,47 @@ class TelegramInboundRouteTest extends BotRouteTestSupport {
         assertThat(report).contains("message_refused").contains("success").doesNotContain("who are you");
         await().atMost(Duration.ofSeconds(10)).until(() -> telegram.sentTo(FRIEND_CHAT).stream()
                 .anyMatch(m -> m.text().contains("only the owner")));
+    }
+
+    @Test
+    void aStrangerGetsOneRefusalADayAndAGroupTheBotWasNotAllowedIntoNone() throws Exception {
+        long stranger = STRANGER_CHAT + 7;
+        long group = -1_000_777L;
+        for (int i = 0; i < 5; i++) {
+            telegram.sendText(stranger, "let me in " + i);
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode inGroup = JSON.createObjectNode();
+        inGroup.put("message_id", 90_001);
+        inGroup.putObject("from").put("id", 5555).put("is_bot", false).put("first_name", "Someone");
+        inGroup.putObject("chat").put("id", group).put("type", "group").put("title", "Some group");
+        inGroup.put("date", System.currentTimeMillis() / 1000);
+        inGroup.put("text", "hello bot");
+        telegram.sendRaw("message", inGroup);
+        // the control: an allowed chat's command after them is answered
+        long before = telegram.sentTo(FRIEND_CHAT).size();
+        telegram.sendText(FRIEND_CHAT, "/help");
+        await().atMost(Duration.ofSeconds(10)).until(() -> telegram.sentTo(FRIEND_CHAT).size() > before);
+
+        assertThat(telegram.sentTo(stranger)).extracting(FakeTelegram.Sent::text).hasSize(1)
+                .allMatch(t -> t.startsWith("Sorry, this is a private assistant"));
+        assertThat(telegram.sentTo(group)).isEmpty();
+        await().atMost(Duration.ofSeconds(10)).until(() -> auditRows("message_refused", stranger) == 1);
+        Thread.sleep(300);
+        assertThat(auditRows("message_refused", stranger)).as("audited once, not per message").isEqualTo(1);
+        assertThat(auditRows("message_refused", group)).isZero();
+        double refused = context.getRegistry().lookupByNameAndType("botMetrics", dev.camelassistant.metrics.BotMetrics.class) == null
+                ? -1 : ((io.micrometer.core.instrument.MeterRegistry) context.getRegistry().lookupByName("metricsRegistry"))
+                        .get("assistant.messages.received").tag("kind", "refused").counter().count();
+        assertThat(refused).as("every stranger message is counted").isGreaterThanOrEqualTo(6);
+    }
+
+    private long auditRows(String action, long chat) throws Exception {
+        try (var c = db.dataSource().getConnection();
+             var rs = c.createStatement().executeQuery("SELECT count(*) FROM audit_trail WHERE action = '" + action
+                     + "' AND metadata->>'chatId' = '" + chat + "'")) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     /** Parses one captured line. */
