@@ -1,5 +1,6 @@
 package dev.camelassistant;
 
+import dev.camelassistant.support.FakeSecrets;
 import java.util.Map;
 
 import dev.camelassistant.support.FakeTelegram;
@@ -13,7 +14,7 @@ class CamelAssistantTest {
 
     @Test
     void badSettingsStopStartupWithExitCode2AndOneLinePerProblem() throws Exception {
-        String secretKey = "sk-ant-api03-do-not-print-me";
+        String secretKey = FakeSecrets.anthropicKey("do-not-print-me");
         JavaProcess.Result r = JavaProcess.run(Map.of(
                 "TELEGRAM_BOT_TOKEN", "",
                 "TELEGRAM_ADMIN_CHAT_ID", "owner",
@@ -37,7 +38,7 @@ class CamelAssistantTest {
         JavaProcess.Result r = JavaProcess.run(Map.of(
                 "TELEGRAM_BOT_TOKEN", FakeTelegram.TOKEN,
                 "TELEGRAM_ADMIN_CHAT_ID", "1001",
-                "ANTHROPIC_API_KEY", "sk-ant-api03-unused",
+                "ANTHROPIC_API_KEY", FakeSecrets.anthropicKey("unused"),
                 "DATABASE_URL", "jdbc:postgresql://127.0.0.1:1/nowhere",
                 "DATABASE_PASSWORD", "hunter2-secret-password",
                 "LOG_FORMAT", "text"), null);

@@ -1,5 +1,6 @@
 package dev.camelassistant.audit;
 
+import dev.camelassistant.support.FakeSecrets;
 import java.net.ConnectException;
 import java.sql.BatchUpdateException;
 import java.sql.SQLException;
@@ -133,9 +134,9 @@ class AuditTrailTest {
     @Test
     void errorMessagesAreMaskedFoldedAndBounded() {
         String cleaned = AuditTrail.cleanError("GET https://api.telegram.org/bot" + FakeTelegram.TOKEN
-                                               + "/getUpdates failed\nkey sk-ant-api03-abcdefghijkl " + "x".repeat(900));
+                                               + "/getUpdates failed\nkey " + FakeSecrets.anthropicKey("abcdefghijkl") + " " + "x".repeat(900));
         assertThat(cleaned).contains("/bot****/getUpdates failed\\nkey ****").doesNotContain("\n")
-                .doesNotContain(FakeTelegram.TOKEN).doesNotContain("sk-ant-");
+                .doesNotContain(FakeTelegram.TOKEN).doesNotContain(FakeSecrets.ANTHROPIC_PREFIX);
         assertThat(cleaned).hasSize(501).endsWith("…");
     }
 

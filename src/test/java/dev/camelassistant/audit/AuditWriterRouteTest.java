@@ -1,5 +1,6 @@
 package dev.camelassistant.audit;
 
+import dev.camelassistant.support.FakeSecrets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -224,13 +225,13 @@ class AuditWriterRouteTest {
         start(10_000, 100, 100);
         String url = "https://api.telegram.org/bot" + FakeTelegram.TOKEN + "/sendMessage";
         String message = "RuntimeCamelException: " + url + " responded: 500\r\n"
-                         + "x-api-key: sk-ant-api03-someKeyValue_0123456789 token=abcdef123456 " + "y".repeat(2000);
+                         + "x-api-key: " + FakeSecrets.anthropicKey("someKeyValue_0123456789") + " token=abcdef123456 " + "y".repeat(2000);
         trail.record(AuditEntry.error("c-6", "42", "error", "telegram", Map.of("route", "telegram-lane-0"), message));
 
         await().atMost(Duration.ofSeconds(5)).until(() -> rows() == 1);
         String stored = strings(db.dataSource(), "SELECT error_message FROM audit_trail").get(0);
         assertThat(stored).doesNotContain(FakeTelegram.TOKEN).doesNotContain("AAEfakeToken")
-                .doesNotContain("sk-ant-").doesNotContain("abcdef123456").doesNotContain("\n").doesNotContain("\r")
+                .doesNotContain(FakeSecrets.ANTHROPIC_PREFIX).doesNotContain("abcdef123456").doesNotContain("\n").doesNotContain("\r")
                 .contains("/bot****/sendMessage responded: 500");
         assertThat(stored.length()).isLessThanOrEqualTo(501);
     }

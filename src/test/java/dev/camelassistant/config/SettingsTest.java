@@ -1,5 +1,6 @@
 package dev.camelassistant.config;
 
+import dev.camelassistant.support.FakeSecrets;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.HashMap;
@@ -15,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SettingsTest {
 
     static final String TOKEN = FakeTelegram.TOKEN;
-    static final String KEY = "sk-ant-api03-secretvalue_abcdef";
+    static final String KEY = FakeSecrets.anthropicKey("secretvalue_abcdef");
 
     static Map<String, String> valid() {
         Map<String, String> env = new HashMap<>();

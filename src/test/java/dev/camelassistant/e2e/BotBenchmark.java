@@ -1,5 +1,6 @@
 package dev.camelassistant.e2e;
 
+import dev.camelassistant.support.FakeSecrets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,7 +48,7 @@ public final class BotBenchmark {
             chats.add(String.valueOf(FIRST_CHAT + i));
         }
         env.put("TELEGRAM_ALLOWED_CHAT_IDS", String.join(",", chats));
-        env.put("ANTHROPIC_API_KEY", "sk-ant-api03-benchmarkKey_0123456789");
+        env.put("ANTHROPIC_API_KEY", FakeSecrets.anthropicKey("benchmarkKey_0123456789"));
         env.put("ANTHROPIC_BASE_URL", claude.baseUrl());
         env.put("ENCRYPTION_KEY", "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0");
         // BENCH_MANAGEMENT_PASSWORD=... measures the bot with metrics, Jolokia and info served (the

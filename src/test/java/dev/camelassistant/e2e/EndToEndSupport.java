@@ -1,5 +1,6 @@
 package dev.camelassistant.e2e;
 
+import dev.camelassistant.support.FakeSecrets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -27,7 +28,7 @@ abstract class EndToEndSupport {
 
     static final long ADMIN = 1001;
     static final long FRIEND = 2002;
-    static final String API_KEY = "sk-ant-api03-e2eTestKeyNeverPrinted_0123456789";
+    static final String API_KEY = FakeSecrets.anthropicKey("e2eTestKeyNeverPrinted_0123456789");
     static final String ENCRYPTION_KEY = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0";
     static final ObjectMapper JSON = new ObjectMapper();
 

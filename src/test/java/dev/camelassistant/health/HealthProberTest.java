@@ -1,5 +1,6 @@
 package dev.camelassistant.health;
 
+import dev.camelassistant.support.FakeSecrets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -121,7 +122,7 @@ class HealthProberTest {
         FakeProbe slow = new FakeProbe("postgresql", 0);
         slow.failure = new java.sql.SQLException("io", new java.net.SocketTimeoutException("Read timed out"));
         FakeProbe leaky = new FakeProbe("claude", 0);
-        leaky.failure = new IllegalStateException("failed with x-api-key: sk-ant-api03-abcdefghijklmnop");
+        leaky.failure = new IllegalStateException("failed with x-api-key: " + FakeSecrets.anthropicKey("abcdefghijklmnop"));
         FakeProbe rejected = new FakeProbe("qdrant", 0);
         rejected.failure = new ServiceProbe.ProbeFailure("rejected_key", "API key rejected (HTTP 401)");
         start(Duration.ofSeconds(1), Duration.ofMinutes(1), refused, slow, leaky, rejected);

@@ -1,5 +1,6 @@
 package dev.camelassistant.health;
 
+import dev.camelassistant.support.FakeTelegram;
 import java.util.Map;
 
 import dev.camelassistant.logging.LogMasker;
@@ -13,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class MaskedHealthResultsTest {
 
-    static final String TOKEN = "123456789:AAEfakeTokenForTestsOnly_abcdefghijklm";
+    static final String TOKEN = FakeTelegram.TOKEN;
     static final String URL = "http://localhost:1234/bot" + TOKEN + "/getUpdates?limit=100";
 
     private final MaskedHealthResults strategy = new MaskedHealthResults();

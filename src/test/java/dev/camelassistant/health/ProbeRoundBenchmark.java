@@ -1,5 +1,6 @@
 package dev.camelassistant.health;
 
+import dev.camelassistant.support.FakeSecrets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -56,7 +57,7 @@ public final class ProbeRoundBenchmark {
             var http = HttpProbes.client(timeout);
             List<ServiceProbe> probes = List.of(new PostgresProbe(ds), new RedisProbe(RedisUrl.parse(redisUrl)),
                     new QdrantProbe(http, qdrant.baseUrl()),
-                    new ClaudeProbe(http, claude.baseUrl(), MODEL, "sk-ant-benchmark-not-a-key"));
+                    new ClaudeProbe(http, claude.baseUrl(), MODEL, FakeSecrets.ANTHROPIC_PREFIX + "benchmark-not-a-key"));
             Map<String, Duration> timeouts = new LinkedHashMap<>();
             probes.forEach(p -> timeouts.put(p.service(), timeout));
             HealthProber prober = new HealthProber(probes, timeouts, Duration.ofMinutes(2));

@@ -1,5 +1,6 @@
 package dev.camelassistant.logging;
 
+import dev.camelassistant.support.FakeSecrets;
 import java.nio.charset.StandardCharsets;
 
 import ch.qos.logback.classic.Level;
@@ -38,7 +39,7 @@ class LogMaskerTest {
     @Test
     void tokenShapedValuesAndAnthropicKeysAreMaskedAnywhere() {
         assertThat(LogMasker.mask("token " + TOKEN + " leaked")).isEqualTo("token **** leaked");
-        assertThat(LogMasker.mask("key sk-ant-api03-abc_DEF-123 used")).isEqualTo("key **** used");
+        assertThat(LogMasker.mask("key " + FakeSecrets.anthropicKey("abc_DEF-123") + " used")).isEqualTo("key **** used");
         assertThat(LogMasker.mask("x-api-key: abcdef123")).isEqualTo("x-api-key: ****");
         assertThat(LogMasker.mask("Authorization: Bearer eyJhbGciOi.payload.sig")).doesNotContain("eyJhbGciOi")
                 .doesNotContain("payload.sig");

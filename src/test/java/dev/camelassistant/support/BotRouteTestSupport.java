@@ -26,7 +26,7 @@ public abstract class BotRouteTestSupport extends CamelMainTestSupport {
     public static final long ADMIN_CHAT = 1001;
     public static final long FRIEND_CHAT = 2002;
     public static final long STRANGER_CHAT = 6666;
-    public static final String API_KEY = "sk-ant-api03-testkeyOnlyForTests_0123456789abcdef";
+    public static final String API_KEY = FakeSecrets.anthropicKey("testkeyOnlyForTests_0123456789abcdef");
     public static final String MANAGEMENT_USER = "operator";
     public static final String MANAGEMENT_PASSWORD = "management-test-password";
 

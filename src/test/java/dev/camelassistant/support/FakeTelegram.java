@@ -39,7 +39,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
  */
 public final class FakeTelegram implements AutoCloseable {
 
-    public static final String TOKEN = "123456789:AAEfakeTokenForTestsOnly_abcdefghijklm";
+    public static final String TOKEN = FakeSecrets.botToken("123456789", "AAEfakeTokenForTestsOnly_abcdefghijklm");
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
