@@ -13,7 +13,6 @@ import dev.camelassistant.support.FakeTelegram;
 import org.apache.camel.component.quartz.QuartzComponent;
 import org.apache.camel.component.quartz.QuartzEndpoint;
 import org.apache.camel.builder.AdviceWith;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -49,9 +48,7 @@ class AuditRoutesTest extends BotRouteTestSupport {
 
     @Override
     protected void extraProperties(Properties p) {
-        claude = new FakeClaude();
-        p.put("claude.base-url", claude.baseUrl());
-        p.put("claude.model", FakeClaude.MODEL);
+        claude = fakeClaude(p);
         List<String> allowed = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             allowed.add(String.valueOf(60_000 + i));
@@ -64,10 +61,6 @@ class AuditRoutesTest extends BotRouteTestSupport {
         p.put("audit.batch-timeout-ms", "100");
     }
 
-    @AfterAll
-    void stopClaude() {
-        claude.close();
-    }
 
     private AuditTrail trail() {
         return context.getRegistry().lookupByNameAndType("auditTrail", AuditTrail.class);

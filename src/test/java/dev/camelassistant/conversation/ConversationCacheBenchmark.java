@@ -9,7 +9,6 @@ import dev.camelassistant.llm.ClaudeClient;
 import dev.camelassistant.llm.Turn;
 import dev.camelassistant.support.BotRouteTestSupport;
 import dev.camelassistant.support.FakeClaude;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,17 +31,11 @@ class ConversationCacheBenchmark extends BotRouteTestSupport {
 
     @Override
     protected void extraProperties(Properties p) {
-        claude = new FakeClaude();
+        claude = fakeClaude(p);
         claude.cachingEchoes(1050); // answers of about 300 tokens
-        p.put("claude.base-url", claude.baseUrl());
-        p.put("claude.model", FakeClaude.MODEL);
         p.put("claude.system-prompt", SYSTEM);
     }
 
-    @AfterAll
-    void stopClaude() {
-        claude.close();
-    }
 
     @Test
     void tenTurnsWithAndWithoutCaching() {

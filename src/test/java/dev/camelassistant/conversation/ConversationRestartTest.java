@@ -10,7 +10,6 @@ import dev.camelassistant.management.ManagementServerFactory;
 import dev.camelassistant.support.BotRouteTestSupport;
 import dev.camelassistant.support.FakeClaude;
 import org.apache.camel.main.Main;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -26,16 +25,10 @@ class ConversationRestartTest extends BotRouteTestSupport {
 
     @Override
     protected void extraProperties(Properties p) {
-        claude = new FakeClaude();
+        claude = fakeClaude(p);
         claude.cachingEchoes(0);
-        p.put("claude.base-url", claude.baseUrl());
-        p.put("claude.model", FakeClaude.MODEL);
     }
 
-    @AfterAll
-    void stopClaude() {
-        claude.close();
-    }
 
     @Test
     void theConversationGoesOnAfterARestart() throws Exception {

@@ -18,10 +18,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.camelassistant.llm.ClaudeErrors;
 import dev.camelassistant.support.BotRouteTestSupport;
 import dev.camelassistant.support.FakeClaude;
-import dev.camelassistant.support.FakeTelegram;
 import dev.camelassistant.support.LogCapture;
 import dev.camelassistant.support.TestDatabases;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -44,9 +42,7 @@ class ConversationRouteTest extends BotRouteTestSupport {
 
     @Override
     protected void extraProperties(Properties p) {
-        claude = new FakeClaude();
-        p.put("claude.base-url", claude.baseUrl());
-        p.put("claude.model", FakeClaude.MODEL);
+        claude = fakeClaude(p);
         p.put("claude.system-prompt", SYSTEM);
         p.put("conversation.max-input-tokens", "1300");
         List<String> chats = new ArrayList<>();
@@ -64,10 +60,6 @@ class ConversationRouteTest extends BotRouteTestSupport {
         claude.cachingEchoes(0);
     }
 
-    @AfterAll
-    void stopClaude() {
-        claude.close();
-    }
 
     /** Sends the text and waits for the chat's next reply; returns it. */
     String ask(long chat, String text) {

@@ -35,6 +35,9 @@ public final class BotBenchmark {
         if (which.equals("all") || which.equals("bare")) {
             bareLoop();
         }
+        if (which.equals("all") || which.equals("warmup")) {
+            warmup();
+        }
         System.exit(0);
     }
 
@@ -53,9 +56,16 @@ public final class BotBenchmark {
         env.put("ENCRYPTION_KEY", "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0");
         // BENCH_MANAGEMENT_PASSWORD=... measures the bot with metrics, Jolokia and info served (the
         // default, no password, serves the health status only)
-        String managementPassword = System.getenv("BENCH_MANAGEMENT_PASSWORD");
-        if (managementPassword != null && !managementPassword.isBlank()) {
+        String managementPassword = managementPassword();
+        if (managementPassword != null) {
             env.put("MANAGEMENT_PASSWORD", managementPassword);
+        }
+        if (System.getenv("BENCH_ROUTE_STATS") != null) {
+            env.put("DEV_CONSOLE", "true");
+        }
+        // BENCH_CLAUDE_STREAMING=false measures the bot reading Claude's answers as one JSON body
+        if (System.getenv("BENCH_CLAUDE_STREAMING") != null) {
+            env.put("CLAUDE_STREAMING", System.getenv("BENCH_CLAUDE_STREAMING"));
         }
         if (db != null) {
             env.put("DATABASE_URL", db.jdbcUrl());
@@ -259,14 +269,24 @@ public final class BotBenchmark {
 
     static int port;
 
-    /** With BENCH_ROUTE_STATS set: Camel's per-route and per-processor statistics (dev console). */
+    /** BENCH_MANAGEMENT_PASSWORD, or one of our own when BENCH_ROUTE_STATS needs the dev console; else none. */
+    static String managementPassword() {
+        String given = System.getenv("BENCH_MANAGEMENT_PASSWORD");
+        if (given != null && !given.isBlank()) {
+            return given;
+        }
+        return System.getenv("BENCH_ROUTE_STATS") != null ? "bench-route-stats-password" : null;
+    }
+
+    /** With BENCH_ROUTE_STATS set: Camel's per-route and per-processor statistics (dev console, as the operator). */
     static void dumpRouteStats() throws Exception {
         if (System.getenv("BENCH_ROUTE_STATS") == null) {
             return;
         }
         var http = java.net.http.HttpClient.newHttpClient();
         var resp = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
-                "http://localhost:" + port + "/q/dev/route?processors=true")).build(),
+                "http://localhost:" + port + "/q/dev/route?processors=true")).header("Authorization", "Basic "
+                + java.util.Base64.getEncoder().encodeToString(("admin:" + managementPassword()).getBytes())).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         System.out.println(resp.body());
     }
@@ -284,46 +304,7 @@ public final class BotBenchmark {
     static void bareLoop() throws Exception {
         try (FakeTelegram telegram = new FakeTelegram(); FakeClaude claude = new FakeClaude()) {
             claude.echoes(0);
-            var http = java.net.http.HttpClient.newHttpClient();
-            var json = new com.fasterxml.jackson.databind.ObjectMapper();
-            Thread loop = new Thread(() -> {
-                long offset = 0;
-                while (!Thread.currentThread().isInterrupted()) {
-                    try {
-                        var updates = json.readTree(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
-                                telegram.baseUrl() + "/bot" + FakeTelegram.TOKEN + "/getUpdates?timeout=30&offset=" + offset))
-                                .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body()).path("result");
-                        for (var u : updates) {
-                            offset = u.path("update_id").asLong() + 1;
-                            String text = u.path("message").path("text").asText();
-                            long chat = u.path("message").path("chat").path("id").asLong();
-                            var req = json.createObjectNode();
-                            req.put("model", FakeClaude.MODEL);
-                            req.put("max_tokens", 4096);
-                            req.putArray("messages").addObject().put("role", "user").put("content", text);
-                            var answer = json.readTree(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
-                                    claude.baseUrl() + "/v1/messages")).header("content-type", "application/json")
-                                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(req.toString())).build(),
-                                    java.net.http.HttpResponse.BodyHandlers.ofString()).body());
-                            var send = json.createObjectNode();
-                            send.put("chat_id", chat);
-                            send.put("text", answer.path("content").get(0).path("text").asText());
-                            http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
-                                    telegram.baseUrl() + "/bot" + FakeTelegram.TOKEN + "/sendMessage"))
-                                    .header("content-type", "application/json")
-                                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(send.toString())).build(),
-                                    java.net.http.HttpResponse.BodyHandlers.ofString());
-                        }
-                    } catch (InterruptedException e) {
-                        return;
-                    } catch (Exception e) {
-                        // the fake went away at the end
-                        return;
-                    }
-                }
-            }, "bare-loop");
-            loop.setDaemon(true);
-            loop.start();
+            Thread loop = startBareLoop(telegram, claude);
             for (int round = 0; round < 5; round++) {
                 warmUp(telegram, 1000);
             }
@@ -343,6 +324,119 @@ public final class BotBenchmark {
                               + " messages: median %.2f ms, p99 %.2f ms%n", pct(latencies, 50), pct(latencies, 99));
             loop.interrupt();
         }
+    }
+
+    /** The baseline loop: long-poll getUpdates, ask Claude, sendMessage, with the JDK HTTP client only. */
+    static Thread startBareLoop(FakeTelegram telegram, FakeClaude claude) {
+        var http = java.net.http.HttpClient.newHttpClient();
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        Thread loop = new Thread(() -> {
+            long offset = 0;
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    var updates = json.readTree(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                            telegram.baseUrl() + "/bot" + FakeTelegram.TOKEN + "/getUpdates?timeout=30&offset=" + offset))
+                            .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body()).path("result");
+                    for (var u : updates) {
+                        offset = u.path("update_id").asLong() + 1;
+                        String text = u.path("message").path("text").asText();
+                        long chat = u.path("message").path("chat").path("id").asLong();
+                        var req = json.createObjectNode();
+                        req.put("model", FakeClaude.MODEL);
+                        req.put("max_tokens", 4096);
+                        req.putArray("messages").addObject().put("role", "user").put("content", text);
+                        var answer = json.readTree(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                                claude.baseUrl() + "/v1/messages")).header("content-type", "application/json")
+                                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(req.toString())).build(),
+                                java.net.http.HttpResponse.BodyHandlers.ofString()).body());
+                        var send = json.createObjectNode();
+                        send.put("chat_id", chat);
+                        send.put("text", answer.path("content").get(0).path("text").asText());
+                        http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                                telegram.baseUrl() + "/bot" + FakeTelegram.TOKEN + "/sendMessage"))
+                                .header("content-type", "application/json")
+                                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(send.toString())).build(),
+                                java.net.http.HttpResponse.BodyHandlers.ofString());
+                    }
+                } catch (InterruptedException e) {
+                    return;
+                } catch (Exception e) {
+                    // the fake went away at the end
+                    return;
+                }
+            }
+        }, "bare-loop");
+        loop.setDaemon(true);
+        loop.start();
+        return loop;
+    }
+
+    /**
+     * Per-message overhead (update handed out → sendMessage received, Claude answering at once) at a
+     * personal bot's warm-up, its first 30 messages after a start, and settled, after 5,000; for the
+     * bot and for the bare loop on the same fakes, in one run, so that the ratio is what this noisy
+     * machine cannot move much. Messages go one at a time, each to its own chat (no history).
+     */
+    static void warmup() throws Exception {
+        double[] bot;
+        try (FakeTelegram telegram = new FakeTelegram(); FakeClaude claude = new FakeClaude();
+             TestDatabases db = TestDatabases.create()) {
+            Map<String, String> env = envWithPort(telegram, claude, db);
+            List<String> chats = new ArrayList<>(List.of(env.get("TELEGRAM_ALLOWED_CHAT_IDS").split(",")));
+            for (int i = 0; i < 600; i++) {
+                chats.add(String.valueOf(MEASURED_CHAT + i));
+            }
+            env.put("TELEGRAM_ALLOWED_CHAT_IDS", String.join(",", chats));
+            claude.echoes(0);
+            try (BotProcess process = BotProcess.start(env)) {
+                while (telegram.polls() == 0) {
+                    Thread.sleep(10);
+                }
+                bot = firstAndSettled(telegram);
+            }
+        }
+        System.out.printf("bench: warm-up, first 30 messages after start: bot median %.2f ms%n", bot[0]);
+        System.out.printf("bench: settled, 500 messages after 5,000: bot median %.2f ms%n", bot[1]);
+        double[] bare;
+        try (FakeTelegram telegram = new FakeTelegram(); FakeClaude claude = new FakeClaude()) {
+            claude.echoes(0);
+            Thread loop = startBareLoop(telegram, claude);
+            bare = firstAndSettled(telegram);
+            loop.interrupt();
+        }
+        System.out.printf("bench: warm-up, first 30 messages: bare loop median %.2f ms, ratio bot/bare %.1f%n", bare[0],
+                bot[0] / bare[0]);
+        System.out.printf("bench: settled, 500 messages after 5,000: bare loop median %.2f ms, ratio bot/bare %.1f%n",
+                bare[1], bot[1] / bare[1]);
+    }
+
+    static final long MEASURED_CHAT = 200_000;
+
+    /** Medians of the first 30 sequential messages, then of 500 after 5,000 warm-up messages. */
+    static double[] firstAndSettled(FakeTelegram telegram) throws Exception {
+        List<Double> first = sequential(telegram, 0, 30);
+        for (int round = 0; round < 5; round++) {
+            warmUp(telegram, 1000);
+        }
+        List<Double> settled = sequential(telegram, 100, 500);
+        Collections.sort(first);
+        Collections.sort(settled);
+        return new double[] {pct(first, 50), pct(settled, 50)};
+    }
+
+    private static List<Double> sequential(FakeTelegram telegram, int firstChat, int n) throws Exception {
+        List<Double> latencies = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            long chat = MEASURED_CHAT + firstChat + i;
+            int before = telegram.sentCount();
+            long id = telegram.sendText(chat, "measured " + i);
+            if (!telegram.awaitSentCount(before + 1, 10_000)) {
+                throw new IllegalStateException("no reply to message " + i);
+            }
+            List<Long> r = telegram.receivedAt(chat);
+            latencies.add((r.get(r.size() - 1) - telegram.handedOutAt(id)) / 1e6);
+        }
+        return latencies;
     }
 
     static void warmUp(FakeTelegram telegram, int n) throws Exception {

@@ -13,7 +13,6 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.camelassistant.support.BotRouteTestSupport;
 import dev.camelassistant.support.FakeClaude;
 import dev.camelassistant.support.FakeTelegram;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -31,9 +30,7 @@ class ClaudeConversationTest extends BotRouteTestSupport {
 
     @Override
     protected void extraProperties(Properties p) {
-        claude = new FakeClaude();
-        p.put("claude.base-url", claude.baseUrl());
-        p.put("claude.model", FakeClaude.MODEL);
+        claude = fakeClaude(p);
         p.put("telegram.allowed-chat-ids", String.join(",", chats(50_000, 100)));
         p.put("telegram.chat-interval-ms", "0");
         p.put("telegram.max-messages-per-second", "0");
@@ -52,10 +49,6 @@ class ClaudeConversationTest extends BotRouteTestSupport {
         claude.reset();
     }
 
-    @AfterAll
-    void stopClaude() {
-        claude.close();
-    }
 
     private long newChat() {
         return nextChat++;

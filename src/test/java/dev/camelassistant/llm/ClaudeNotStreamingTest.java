@@ -6,7 +6,6 @@ import java.util.Properties;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.camelassistant.support.BotRouteTestSupport;
 import dev.camelassistant.support.FakeClaude;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -21,16 +20,10 @@ class ClaudeNotStreamingTest extends BotRouteTestSupport {
 
     @Override
     protected void extraProperties(Properties p) {
-        claude = new FakeClaude();
-        p.put("claude.base-url", claude.baseUrl());
-        p.put("claude.model", FakeClaude.MODEL);
+        claude = fakeClaude(p);
         p.put("claude.streaming", "false");
     }
 
-    @AfterAll
-    void stopClaude() {
-        claude.close();
-    }
 
     @Test
     void theAnswerComesWholeInOneMessageWithoutEdits() throws Exception {

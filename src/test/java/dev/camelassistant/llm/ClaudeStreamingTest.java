@@ -13,7 +13,6 @@ import dev.camelassistant.support.BotRouteTestSupport;
 import dev.camelassistant.support.FakeClaude;
 import dev.camelassistant.support.FakeTelegram;
 import dev.camelassistant.telegram.ReplySplitter;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -39,9 +38,7 @@ class ClaudeStreamingTest extends BotRouteTestSupport {
 
     @Override
     protected void extraProperties(Properties p) {
-        claude = new FakeClaude();
-        p.put("claude.base-url", claude.baseUrl());
-        p.put("claude.model", FakeClaude.MODEL);
+        claude = fakeClaude(p);
         p.put("telegram.allowed-chat-ids", "70000,70001,70002,70003,70004,70005,70006,70007");
         p.put("alert.cooldown-seconds", "300");
     }
@@ -51,10 +48,6 @@ class ClaudeStreamingTest extends BotRouteTestSupport {
         claude.reset();
     }
 
-    @AfterAll
-    void stopClaude() {
-        claude.close();
-    }
 
     /** {@code words} words in sentences of ten, in paragraphs of five sentences. */
     static String answerOf(int words) {

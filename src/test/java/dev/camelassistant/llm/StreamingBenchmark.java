@@ -9,7 +9,6 @@ import java.util.stream.Collectors;
 import dev.camelassistant.support.BotRouteTestSupport;
 import dev.camelassistant.support.FakeClaude;
 import dev.camelassistant.support.FakeTelegram;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import static org.awaitility.Awaitility.await;
@@ -31,16 +30,10 @@ class StreamingBenchmark extends BotRouteTestSupport {
 
     @Override
     protected void extraProperties(Properties p) {
-        claude = new FakeClaude();
-        p.put("claude.base-url", claude.baseUrl());
-        p.put("claude.model", FakeClaude.MODEL);
+        claude = fakeClaude(p);
         p.put("telegram.allowed-chat-ids", "80000,80001,80002,80003,80004,80005,80006,80007,80008,80009");
     }
 
-    @AfterAll
-    void stopClaude() {
-        claude.close();
-    }
 
     record Run(long firstMs, long completeMs, int sends, int edits) {
     }

@@ -11,7 +11,6 @@ import dev.camelassistant.support.BotRouteTestSupport;
 import dev.camelassistant.support.FakeClaude;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,15 +27,9 @@ class BotMetricsRouteTest extends BotRouteTestSupport {
 
     @Override
     protected void extraProperties(Properties p) {
-        claude = new FakeClaude();
-        p.put("claude.base-url", claude.baseUrl());
-        p.put("claude.model", FakeClaude.MODEL);
+        claude = fakeClaude(p);
     }
 
-    @AfterAll
-    void stopClaude() {
-        claude.close();
-    }
 
     private MeterRegistry registry() {
         return context.getRegistry().lookupByNameAndType("metricsRegistry", MeterRegistry.class);

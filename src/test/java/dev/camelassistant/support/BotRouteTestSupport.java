@@ -35,6 +35,7 @@ public abstract class BotRouteTestSupport extends CamelMainTestSupport {
     protected TestDatabases db;
     protected Path dataDir;
     protected int httpPort;
+    private final java.util.List<FakeClaude> claudes = new java.util.ArrayList<>();
 
     private void createFixtures() {
         if (telegram == null) {
@@ -80,6 +81,18 @@ public abstract class BotRouteTestSupport extends CamelMainTestSupport {
         return p;
     }
 
+    /**
+     * A fake Anthropic API for this class's context, as {@code claude.base-url} with the model it
+     * knows; closed with the other fakes after the context has stopped.
+     */
+    protected FakeClaude fakeClaude(Properties p) {
+        FakeClaude claude = new FakeClaude();
+        claudes.add(claude);
+        p.put("claude.base-url", claude.baseUrl());
+        p.put("claude.model", FakeClaude.MODEL);
+        return claude;
+    }
+
     /** Subclasses add or change properties here. */
     protected void extraProperties(Properties p) {
     }
@@ -88,6 +101,7 @@ public abstract class BotRouteTestSupport extends CamelMainTestSupport {
     void closeFakes() {
         // the per-class context manager of camel-test 4.17 never stops the context itself
         context.stop();
+        claudes.forEach(FakeClaude::close);
         telegram.close();
         db.close();
     }

@@ -398,16 +398,7 @@ public final class FakeTelegram implements AutoCloseable {
                 synchronized (edits) {
                     edits.add(new Edit(chatId, messageId, text, parseMode, System.nanoTime()));
                 }
-                ObjectNode result = JSON.createObjectNode();
-                result.put("message_id", messageId);
-                result.set("chat", chat(chatId, "private"));
-                result.put("date", System.currentTimeMillis() / 1000);
-                result.put("edit_date", System.currentTimeMillis() / 1000);
-                result.put("text", text);
-                ObjectNode answer = JSON.createObjectNode();
-                answer.put("ok", true);
-                answer.set("result", result);
-                return json(answer.toString());
+                return messageResult(messageId, chatId, text, true);
             } catch (Exception e) {
                 return new ResponseDefinition(400, "{\"ok\":false,\"error_code\":400,\"description\":\"Bad Request\"}");
             }
@@ -433,18 +424,26 @@ public final class FakeTelegram implements AutoCloseable {
                     sentTotal++;
                     sentSignal.notifyAll();
                 }
-                ObjectNode result = JSON.createObjectNode();
-                result.put("message_id", messageId);
-                result.set("chat", chat(req.path("chat_id").asLong(), "private"));
-                result.put("date", System.currentTimeMillis() / 1000);
-                result.put("text", text);
-                ObjectNode answer = JSON.createObjectNode();
-                answer.put("ok", true);
-                answer.set("result", result);
-                return json(answer.toString());
+                return messageResult(messageId, req.path("chat_id").asLong(), text, false);
             } catch (Exception e) {
                 return new ResponseDefinition(400, "{\"ok\":false,\"error_code\":400,\"description\":\"Bad Request\"}");
             }
+        }
+
+        /** Telegram's answer to a sent or edited message: ok, and the Message as it now reads. */
+        private ResponseDefinition messageResult(long messageId, long chatId, String text, boolean edited) {
+            ObjectNode result = JSON.createObjectNode();
+            result.put("message_id", messageId);
+            result.set("chat", chat(chatId, "private"));
+            result.put("date", System.currentTimeMillis() / 1000);
+            if (edited) {
+                result.put("edit_date", System.currentTimeMillis() / 1000);
+            }
+            result.put("text", text);
+            ObjectNode answer = JSON.createObjectNode();
+            answer.put("ok", true);
+            answer.set("result", result);
+            return json(answer.toString());
         }
 
         /** Telegram's documented answer to a refused request: 400 with "Bad Request: " and the reason. */

@@ -11,7 +11,6 @@ import dev.camelassistant.support.FakeClaude;
 import dev.camelassistant.support.FakeTelegram;
 import dev.camelassistant.support.LogCapture;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,8 +28,7 @@ class TelegramFormattingRouteTest extends BotRouteTestSupport {
 
     @Override
     protected void extraProperties(Properties p) {
-        claude = new FakeClaude();
-        p.put("claude.base-url", claude.baseUrl());
+        claude = fakeClaude(p);
         StringBuilder allowed = new StringBuilder();
         for (int i = 0; i < 20; i++) {
             allowed.append(i == 0 ? "" : ",").append(FIRST + i);
@@ -40,10 +38,6 @@ class TelegramFormattingRouteTest extends BotRouteTestSupport {
         p.put("telegram.max-messages-per-second", "0");
     }
 
-    @AfterAll
-    void stopClaude() {
-        claude.close();
-    }
 
     /** Asks Claude (the fake answers {@code answer}) and waits for {@code parts} accepted messages. */
     private List<FakeTelegram.Sent> answered(String answer, int parts) {

@@ -10,7 +10,6 @@ import dev.camelassistant.support.BotRouteTestSupport;
 import dev.camelassistant.support.FakeClaude;
 import dev.camelassistant.support.FakeTelegram;
 import dev.camelassistant.support.LogCapture;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -30,8 +29,7 @@ class TelegramOutboundTest extends BotRouteTestSupport {
 
     @Override
     protected void extraProperties(Properties p) {
-        claude = new FakeClaude();
-        p.put("claude.base-url", claude.baseUrl());
+        claude = fakeClaude(p);
         List<String> allowed = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
             allowed.add(String.valueOf(FIRST + i));
@@ -42,10 +40,6 @@ class TelegramOutboundTest extends BotRouteTestSupport {
         p.put("telegram.max-messages-per-second", "0");
     }
 
-    @AfterAll
-    void stopClaude() {
-        claude.close();
-    }
 
     @Test
     void aBurstOf200MessagesFrom40ChatsGetsEveryReplyIntactInItsOwnChatInOrder() {

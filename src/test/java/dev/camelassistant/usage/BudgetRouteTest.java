@@ -10,7 +10,6 @@ import java.util.Properties;
 import dev.camelassistant.support.BotRouteTestSupport;
 import dev.camelassistant.support.FakeClaude;
 import dev.camelassistant.support.FakeTelegram;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -34,9 +33,7 @@ class BudgetRouteTest extends BotRouteTestSupport {
 
     @Override
     protected void extraProperties(Properties p) {
-        claude = new FakeClaude();
-        p.put("claude.base-url", claude.baseUrl());
-        p.put("claude.model", FakeClaude.MODEL);
+        claude = fakeClaude(p);
         p.put("telegram.allowed-chat-ids", FRIEND_CHAT + "," + OTHER_FRIEND);
         p.put("telegram.chat-interval-ms", "0");
         p.put("usage.price-input-per-mtok", "1000");
@@ -45,10 +42,6 @@ class BudgetRouteTest extends BotRouteTestSupport {
         p.put("usage.chat-daily-token-limit", "100");
     }
 
-    @AfterAll
-    void stopClaude() {
-        claude.close();
-    }
 
     @Test
     void answersAreCountedWarnedAtEightyPercentRefusedAtTheLimitsAndReportedByUsage() throws Exception {
