@@ -35,7 +35,8 @@ public abstract class BotRouteTestSupport extends CamelMainTestSupport {
     protected TestDatabases db;
     protected Path dataDir;
     protected int httpPort;
-    private final java.util.List<FakeClaude> claudes = new java.util.ArrayList<>();
+    // created lazily too (fakeClaude runs from the constructor, before field initializers)
+    private java.util.List<FakeClaude> claudes;
 
     private void createFixtures() {
         if (telegram == null) {
@@ -87,6 +88,9 @@ public abstract class BotRouteTestSupport extends CamelMainTestSupport {
      */
     protected FakeClaude fakeClaude(Properties p) {
         FakeClaude claude = new FakeClaude();
+        if (claudes == null) {
+            claudes = new java.util.ArrayList<>();
+        }
         claudes.add(claude);
         p.put("claude.base-url", claude.baseUrl());
         p.put("claude.model", FakeClaude.MODEL);
@@ -101,7 +105,9 @@ public abstract class BotRouteTestSupport extends CamelMainTestSupport {
     void closeFakes() {
         // the per-class context manager of camel-test 4.17 never stops the context itself
         context.stop();
-        claudes.forEach(FakeClaude::close);
+        if (claudes != null) {
+            claudes.forEach(FakeClaude::close);
+        }
         telegram.close();
         db.close();
     }
