@@ -29,14 +29,13 @@ import dev.camelassistant.usage.Prices;
 import dev.camelassistant.usage.UsageAlerts;
 import dev.camelassistant.usage.UsageLedger;
 import dev.camelassistant.usage.UsageReport;
-import dev.camelassistant.telegram.ChatSequencer;
 import dev.camelassistant.telegram.Commands;
 import dev.camelassistant.telegram.InboundMessages;
 import dev.camelassistant.telegram.LiveReplies;
-import dev.camelassistant.telegram.OutboundLanes;
-import dev.camelassistant.telegram.OutboundPacer;
+import dev.camelassistant.telegram.Outbox;
+import dev.camelassistant.telegram.ChatTurns;
+import dev.camelassistant.telegram.MessageRetention;
 import dev.camelassistant.telegram.ReplySplitter;
-import dev.camelassistant.telegram.TelegramErrors;
 import dev.camelassistant.telegram.TelegramInbox;
 import dev.camelassistant.telegram.TelegramSender;
 import dev.camelassistant.telegram.TypingIndicator;
@@ -118,22 +117,40 @@ public class AppConfiguration implements CamelConfiguration {
         registry.bind("correlationId", new CorrelationId());
         ReplySplitter replySplitter = new ReplySplitter();
         registry.bind("replySplitter", replySplitter);
-        registry.bind("chatSequencer", new ChatSequencer(Long.parseLong(prop(props, "claude.timeout-seconds", "120")) * 2000));
-        OutboundLanes outboundLanes = new OutboundLanes(context);
-        registry.bind("outboundLanes", outboundLanes);
-        registry.bind("outboundPacer", new OutboundPacer(Double.parseDouble(prop(props, "telegram.max-messages-per-second", "30")),
-                Long.parseLong(prop(props, "telegram.chat-interval-ms", "1000")),
-                Integer.parseInt(prop(props, "telegram.chat-burst", "3"))));
-        registry.bind("telegramErrors", new TelegramErrors());
+        // Telegram's limits, applied by the throttles of routes/telegram-outbound.camel.yaml ("0 = off" becomes a
+        // limit no bot reaches: a throttle needs a positive period and rate)
+        long chatInterval = Long.parseLong(prop(props, "telegram.chat-interval-ms", "1000"));
+        long perSecond = Math.round(Double.parseDouble(prop(props, "telegram.max-messages-per-second", "30")));
+        props.addOverrideProperty("telegram.pace.chat-period-ms", String.valueOf(chatInterval > 0 ? chatInterval : 1));
+        props.addOverrideProperty("telegram.pace.per-second", String.valueOf(perSecond > 0 ? perSecond : 10_000));
         TelegramSender sender = new TelegramSender(context, metrics);
         onStop(context, sender::close);
         registry.bind("telegramSender", sender);
 
-        TelegramInbox inbox = new TelegramInbox(database.fastFailPool("inbox", 2, 250), cipher);
+        TelegramInbox inbox = new TelegramInbox(database.fastFailPool("inbox", 2, 250), cipher,
+                Integer.parseInt(prop(props, "inbox.memory-limit", "10000")), metrics);
         // written once more after every route has stopped (answered marks of the last replies)
         onStop(context, inbox::flush);
         registry.bind("inbox", inbox);
         metrics.watchInbox(inbox, TelegramInbox::pending);
+        registry.bind("chatTurns", new ChatTurns(context.createProducerTemplate(), "seda:conversation?waitForTaskToComplete=Never",
+                Integer.parseInt(prop(props, "conversation.max-waiting", "10000")), metrics));
+        Outbox outbox = new Outbox(database.fastFailPool("outbox", 6, 1000), cipher, inbox, replySplitter, metrics, audit,
+                context.createProducerTemplate(), "seda:outbox-dispatch?waitForTaskToComplete=Never",
+                Long.parseLong(prop(props, "outbox.memory-limit-mb", "64")) * 1024 * 1024,
+                java.time.Duration.ofHours(Long.parseLong(prop(props, "telegram.retry-hours", "24"))),
+                Long.parseLong(prop(props, "telegram.max-backoff-ms", "300000")));
+        onStop(context, () -> {
+            outbox.flush();
+            outbox.close();
+        });
+        registry.bind("outbox", outbox);
+        metrics.watchOutbox(outbox, Outbox::waiting);
+        int retentionDays = Integer.parseInt(prop(props, "audit.retention-days", "30"));
+        registry.bind("inboxRetention", new MessageRetention(database.dataSource(), auditTrail, retentionDays,
+                "/sql/inbox-cleanup.sql", "inbox_cleanup"));
+        registry.bind("outboxRetention", new MessageRetention(database.dataSource(), auditTrail, retentionDays,
+                "/sql/outbox-cleanup.sql", "outbox_cleanup"));
         TypingIndicator typing = new TypingIndicator(prop(props, "telegram.api-url", "https://api.telegram.org"), token,
                 Long.parseLong(prop(props, "telegram.typing-interval-ms", "4000")));
         onStop(context, typing::close);
@@ -144,7 +161,7 @@ public class AppConfiguration implements CamelConfiguration {
                 Boolean.parseBoolean(prop(props, "claude.streaming", "true")));
         registry.bind("claudeClient", claudeClient);
         registry.bind("claudeStream", new ClaudeStream(claudeClient));
-        registry.bind("liveReplies", new LiveReplies(context.createProducerTemplate(), outboundLanes, replySplitter, typing,
+        registry.bind("liveReplies", new LiveReplies(outbox, replySplitter, typing,
                 Long.parseLong(prop(props, "claude.stream-first-text-ms", "1000")),
                 Long.parseLong(prop(props, "telegram.edit-interval-ms", "1000"))));
         // its own small pool with a short connection timeout: no reply waits long on a database that is away

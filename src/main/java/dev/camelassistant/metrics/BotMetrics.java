@@ -39,6 +39,11 @@ public final class BotMetrics {
     public static final String CLAUDE_COST = "assistant.claude.cost.usd";
     public static final String BUDGET_REFUSALS = "assistant.budget.refusals";
     public static final String PLAIN_FALLBACK = "assistant.telegram.plain.fallback";
+    public static final String UNDELIVERABLE = "assistant.telegram.undeliverable";
+    public static final String OUTBOX_WAITING = "assistant.outbox.waiting";
+    public static final String OUTBOX_REFUSED = "assistant.outbox.refused";
+    public static final String INBOX_REFUSED = "assistant.inbox.refused";
+    public static final String CONVERSATION_REFUSED = "assistant.conversation.refused";
 
     /**
      * Bounds of the latency histogram's buckets. A Claude call ends at claude.timeout-seconds at the
@@ -83,6 +88,10 @@ public final class BotMetrics {
     private final Map<AlertKey, Counter> alerts = new ConcurrentHashMap<>();
     private final Map<String, Counter> cost = new ConcurrentHashMap<>();
     private final Map<String, Counter> budgetRefusals = new ConcurrentHashMap<>();
+    private final Map<Integer, Counter> undeliverable = new ConcurrentHashMap<>();
+    private final Counter outboxRefused;
+    private final Counter inboxRefused;
+    private final Counter conversationRefused;
 
     /** @param expectedModel the configured model (claude.model), registered with 0 tokens at start */
     public BotMetrics(MeterRegistry registry, String expectedModel) {
@@ -92,6 +101,13 @@ public final class BotMetrics {
                     .description("Telegram messages received, by how they were handled").register(registry));
         }
         repliesSent = Counter.builder(REPLIES_SENT).description("Message parts Telegram accepted").register(registry);
+        outboxRefused = Counter.builder(OUTBOX_REFUSED)
+                .description("Replies (or sent marks) refused because too much waits in memory for the database").register(registry);
+        inboxRefused = Counter.builder(INBOX_REFUSED)
+                .description("Inbox records not kept because too many wait in memory for the database").register(registry);
+        conversationRefused = Counter.builder(CONVERSATION_REFUSED)
+                .description("Messages not queued behind their chat's earlier ones (too many waiting); finished after a restart")
+                .register(registry);
         plainFallbacks = Counter.builder(PLAIN_FALLBACK)
                 .description("Message parts whose HTML Telegram could not parse, sent again as plain text").register(registry);
         for (ClaudeOutcome outcome : ClaudeOutcome.values()) {
@@ -117,6 +133,31 @@ public final class BotMetrics {
     /** One message part Telegram confirmed. */
     public void replySent() {
         repliesSent.increment();
+    }
+
+    /** A message part Telegram refused for good (400, 403, ...: not sent again), by HTTP status (0: none). */
+    public void undeliverable(int status) {
+        undeliverable.computeIfAbsent(status, st -> Counter.builder(UNDELIVERABLE).tag("status", String.valueOf(st))
+                .description("Message parts Telegram refused for good; closed in the outbox with the reason")
+                .register(registry)).increment();
+    }
+
+    public void outboxRefused() {
+        outboxRefused.increment();
+    }
+
+    public void inboxRefused() {
+        inboxRefused.increment();
+    }
+
+    public void conversationRefused() {
+        conversationRefused.increment();
+    }
+
+    /** Gauge {@value #OUTBOX_WAITING}: message parts waiting in the outbox's lines. */
+    public <T> void watchOutbox(T outbox, ToDoubleFunction<T> waiting) {
+        Gauge.builder(OUTBOX_WAITING, outbox, waiting).strongReference(true)
+                .description("Message parts waiting to be sent (each chat's line)").register(registry);
     }
 
     /** One message part sent again as plain text after Telegram refused its HTML. */

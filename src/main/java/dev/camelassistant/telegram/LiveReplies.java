@@ -22,12 +22,12 @@ import org.slf4j.LoggerFactory;
  * The text is rendered and split exactly as a finished reply is ({@link ReplySplitter#htmlParts}),
  * so at 4,096 visible characters a part is finished and the next continues in a new message.
  * <p>
- * Every send and edit goes through the chat's outbound lane (the lane's single thread calls the
- * producer): {@link #show} waits for the lane's answer, which carries the new message's id. These
- * updates are best effort (a failed one is logged by the lane and tried again with the next text).
- * The finished answer is delivered by conversation-reply: {@link #target} turns each of its parts
- * into an edit of the message that already shows that part (or skips it when it shows it exactly),
- * and parts beyond those are sent as new messages.
+ * Every send and edit goes through the chat's outbox line (never overtaking a part of an earlier
+ * reply): {@link #show} waits for Telegram's answer, which carries the new message's id. These
+ * updates are best effort and not stored (a failed one is tried again with the next text). The
+ * finished answer is stored in the outbox like any reply: {@link #plan} turns each of its parts into
+ * an edit of the message that already shows that part (or nothing when it shows it exactly), and
+ * parts beyond those are sent as new messages.
  * <p>
  * The state is the exchange property {@value #PROPERTY}: it lives as long as the conversation's exchange.
  */
@@ -43,17 +43,16 @@ public class LiveReplies {
     /** A sentence has ended: . ! ? … or a line break, followed by whitespace. */
     private static final Pattern SENTENCE_END = Pattern.compile("([.!?…][\"')\\]]*\\s)|\\n", Pattern.UNICODE_CHARACTER_CLASS);
 
-    private final ProducerTemplate template;
-    private final OutboundLanes lanes;
+    private static final long SHOW_TIMEOUT_MS = 15_000;
+
+    private final Outbox outbox;
     private final ReplySplitter splitter;
     private final TypingIndicator typing;
     private final long firstTextNanos;
     private final long editIntervalNanos;
 
-    public LiveReplies(ProducerTemplate template, OutboundLanes lanes, ReplySplitter splitter, TypingIndicator typing,
-                       long firstTextMs, long editIntervalMs) {
-        this.template = template;
-        this.lanes = lanes;
+    public LiveReplies(Outbox outbox, ReplySplitter splitter, TypingIndicator typing, long firstTextMs, long editIntervalMs) {
+        this.outbox = outbox;
         this.splitter = splitter;
         this.typing = typing;
         this.firstTextNanos = TimeUnit.MILLISECONDS.toNanos(firstTextMs);
@@ -66,11 +65,19 @@ public class LiveReplies {
         final List<String> shown = new ArrayList<>();
         int shownLength = -1;
         long lastUpdateNanos;
+        /** wall-clock time of the last update shown, and the interval the next edit keeps (for the final text) */
+        long lastUpdateMillis;
+        long editIntervalMs;
+        /** the chat it is shown in (an alert copied from this exchange goes elsewhere and edits nothing) */
+        String chatId;
     }
 
     /** Before the stream's first event: no message yet (the split's steps share this state). */
     public void begin(Exchange exchange) {
-        exchange.setProperty(PROPERTY, new LiveReply());
+        LiveReply live = new LiveReply();
+        live.editIntervalMs = TimeUnit.NANOSECONDS.toMillis(editIntervalNanos);
+        live.chatId = exchange.getMessage().getHeader(TelegramConstants.TELEGRAM_CHAT_ID, String.class);
+        exchange.setProperty(PROPERTY, live);
     }
 
     /** Whether the text so far should be shown now (after an event of the stream). */
@@ -122,54 +129,43 @@ public class LiveReplies {
         }
         live.shownLength = text.length();
         live.lastUpdateNanos = System.nanoTime();
+        live.lastUpdateMillis = System.currentTimeMillis();
     }
 
     /**
-     * For each part of a finished streamed reply (in conversation-reply's split): the message that shows
-     * this part already is edited (header {@value #EDIT_OF}), after the edit interval, or left alone
-     * when it shows exactly this (header {@value #UNCHANGED}); a part without a message is sent as new.
+     * What to send for each part of a finished reply (Outbox.store): the message that shows a part of a
+     * streamed answer already is edited in place, or left alone when it shows exactly this; a part without
+     * a message is sent as a new one. Without a live reply, every part is new. Edits keep the edit
+     * interval after the last update shown and after each other (their not-before time).
      */
-    public void target(Exchange exchange) {
-        LiveReply live = exchange.getProperty(PROPERTY, LiveReply.class);
-        Integer index = exchange.getProperty(Exchange.SPLIT_INDEX, Integer.class);
-        if (live == null || index == null || index >= live.ids.size()) {
-            return;
+    static List<Outbox.Planned> plan(LiveReply live, String chatId, List<String> parts) {
+        if (live != null && !java.util.Objects.equals(live.chatId, chatId)) {
+            live = null;
         }
-        String part = exchange.getMessage().getBody(String.class);
-        if (part.equals(live.shown.get(index))) {
-            exchange.getMessage().setHeader(UNCHANGED, true);
-            return;
+        List<Outbox.Planned> plan = new ArrayList<>(parts.size());
+        long editAt = live == null ? 0 : live.lastUpdateMillis + live.editIntervalMs;
+        for (int i = 0; i < parts.size(); i++) {
+            String part = parts.get(i);
+            if (live != null && i < live.ids.size()) {
+                if (!part.equals(live.shown.get(i))) {
+                    plan.add(new Outbox.Planned(part, live.ids.get(i), editAt));
+                    editAt += live.editIntervalMs;
+                }
+            } else {
+                plan.add(new Outbox.Planned(part, null, 0));
+            }
         }
-        long wait;
-        synchronized (live) {
-            long now = System.nanoTime();
-            long at = Math.max(now, live.lastUpdateNanos + editIntervalNanos);
-            live.lastUpdateNanos = at;
-            wait = at - now;
-        }
-        if (wait > 0) {
-            LockSupport.parkNanos(wait);
-        }
-        exchange.getMessage().setHeader(EDIT_OF, live.ids.get(index));
+        return plan;
     }
 
-    /** Sends (editOf null) or edits one part through the chat's lane and waits; the message id, or null when it failed. */
+    /** Sends (editOf null) or edits one part through the chat's outbox line and waits; the message id, or null. */
     private Integer deliver(Exchange exchange, String html, Integer editOf) {
-        Object chatId = exchange.getMessage().getHeader(TelegramConstants.TELEGRAM_CHAT_ID);
-        Exchange sent = template.send("seda:telegram-out-" + lanes.laneFor(exchange) + "?waitForTaskToComplete=Always", e -> {
-            e.getMessage().setHeader(TelegramConstants.TELEGRAM_CHAT_ID, chatId);
-            e.getMessage().setHeader(TelegramConstants.TELEGRAM_PARSE_MODE, "HTML");
-            e.getMessage().setHeader(CorrelationId.HEADER, exchange.getMessage().getHeader(CorrelationId.HEADER));
-            if (editOf != null) {
-                e.getMessage().setHeader(EDIT_OF, editOf);
-            }
-            e.getMessage().setBody(html);
-        });
-        if (sent.getException() == null && sent.getMessage().getBody() instanceof MessageResult result && result.isOk()) {
-            return result.getMessage() != null && result.getMessage().getMessageId() != null
-                    ? result.getMessage().getMessageId().intValue() : editOf;
+        long chatId = Long.parseLong(exchange.getMessage().getHeader(TelegramConstants.TELEGRAM_CHAT_ID, String.class));
+        Integer id = outbox.show(chatId, html, editOf, exchange.getMessage().getHeader(CorrelationId.HEADER, String.class),
+                SHOW_TIMEOUT_MS);
+        if (id == null) {
+            LOG.debug("A live update of chat {} was not delivered; the next one tries again", chatId);
         }
-        LOG.debug("A live update of chat {} was not delivered; the next one tries again", chatId);
-        return null;
+        return id;
     }
 }

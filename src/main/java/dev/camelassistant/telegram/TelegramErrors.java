@@ -3,20 +3,17 @@ package dev.camelassistant.telegram;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Reads camel-telegram's send failures, which carry no typed status: the message is
  * {@code "<url> responded: <status><body>"} (and the URL holds the bot token, so it is only ever
- * logged through the masking encoder). A 429 is retried after the {@code retry_after} Telegram asks
- * for: this processor runs before each redelivery and waits that long.
+ * logged through the masking encoder). The outbox reads the status to decide between waiting
+ * ({@code retry_after} of a 429), trying again (5xx, network) and closing the part (other 4xx).
  */
-public class TelegramErrors implements Processor {
+public final class TelegramErrors {
 
-    private static final Logger LOG = LoggerFactory.getLogger(TelegramErrors.class);
+    private TelegramErrors() {
+    }
     private static final Pattern STATUS = Pattern.compile("responded: (\\d{3})");
     private static final Pattern RETRY_AFTER = Pattern.compile("\"retry_after\"\\s*:\\s*(\\d+)");
     private static final long MAX_WAIT_SECONDS = 60;
@@ -62,11 +59,6 @@ public class TelegramErrors implements Processor {
         return false;
     }
 
-    public boolean isRateLimited(Exchange exchange) {
-        return status(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class)) == 429
-               || status(exchange.getException()) == 429;
-    }
-
     public static long retryAfterSeconds(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t.getMessage() != null) {
@@ -77,16 +69,6 @@ public class TelegramErrors implements Processor {
             }
         }
         return 1;
-    }
-
-    /** onRedelivery: wait what Telegram asked before sending again. */
-    @Override
-    public void process(Exchange exchange) throws InterruptedException {
-        Throwable e = exchange.getException() != null ? exchange.getException()
-                : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        long seconds = retryAfterSeconds(e);
-        LOG.warn("Telegram asked to slow down (HTTP 429): resending in {} s", seconds);
-        Thread.sleep(seconds * 1000);
     }
 
     /** A one-line, secret-free description for the log and the audit trail. */

@@ -20,11 +20,13 @@ import javax.sql.DataSource;
 
 import dev.camelassistant.crypto.CredentialAuthenticationException;
 import dev.camelassistant.crypto.CredentialCipher;
-import dev.camelassistant.crypto.EncryptedPayload;
 import dev.camelassistant.logging.CorrelationId;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.telegram.TelegramConstants;
+import org.apache.camel.spi.IdempotentRepository;
+import org.apache.camel.support.service.ServiceSupport;
+import dev.camelassistant.metrics.BotMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * <p>
  * {@link #pending} counts the messages this process recorded (or resumed) and has not answered yet.
  */
-public class TelegramInbox {
+public class TelegramInbox extends ServiceSupport implements IdempotentRepository {
 
     public static final String DUPLICATE = "inboxDuplicate";
 
@@ -62,10 +64,56 @@ public class TelegramInbox {
     /** "chat:message" of the messages claimed or restored and not yet marked answered */
     private final Set<String> unanswered = ConcurrentHashMap.newKeySet();
     private volatile long databaseRetryAt;
+    private final int memoryLimit;
+    private final BotMetrics metrics;
 
-    public TelegramInbox(DataSource dataSource, CredentialCipher cipher) {
+    /**
+     * @param memoryLimit how many records (received, answered marks) may wait in memory while the database is
+     *                    away; beyond that a record is refused (logged and counted), never an out-of-memory
+     */
+    public TelegramInbox(DataSource dataSource, CredentialCipher cipher, int memoryLimit, BotMetrics metrics) {
         this.dataSource = dataSource;
         this.cipher = cipher;
+        this.memoryLimit = memoryLimit;
+        this.metrics = metrics;
+    }
+
+    /**
+     * The idempotentConsumer's check (key {@code chat:message}): records the message (its text, encrypted)
+     * and answers true the first time, false for a message seen before (a redelivery after a restart).
+     */
+    @Override
+    public boolean add(Exchange exchange, String key) {
+        claim(exchange);
+        return !Boolean.TRUE.equals(exchange.getMessage().removeHeader(DUPLICATE));
+    }
+
+    @Override
+    public boolean add(String key) {
+        throw new UnsupportedOperationException("the inbox records a message with its exchange: add(exchange, key)");
+    }
+
+    @Override
+    public boolean contains(String key) {
+        synchronized (recent) {
+            return recent.contains(key);
+        }
+    }
+
+    /** A message is never forgotten because its processing failed: it is finished after a restart. */
+    @Override
+    public boolean remove(String key) {
+        return false;
+    }
+
+    @Override
+    public boolean confirm(String key) {
+        return true;
+    }
+
+    @Override
+    public void clear() {
+        // the inbox is cleaned by its retention job, never cleared
     }
 
     /** Records the message; sets header {@value #DUPLICATE} when it was seen before. */
@@ -102,11 +150,40 @@ public class TelegramInbox {
             }
         }
         synchronized (unsavedReceived) {
+            if (unsavedReceived.size() >= memoryLimit) {
+                refused("the record of message " + messageId + " of chat " + chatId);
+                return;
+            }
             unsavedReceived.addLast(row);
         }
     }
 
-    /** The reply has been handed to the outbound lanes: the message counts as answered. */
+    private void refused(String what) {
+        LOG.error("Inbox: {} is not kept: {} records already wait in memory for the database", what, memoryLimit);
+        metrics.inboxRefused();
+    }
+
+    /** In the outbox's transaction: the message is answered (its reply's parts are written in the same commit). */
+    void markAnsweredIn(Connection c, long chatId, long messageId) throws SQLException {
+        try (PreparedStatement upd = c.prepareStatement("UPDATE telegram_inbox SET state = 'answered',"
+                + " answered_at = now(), payload = NULL WHERE chat_id = ? AND message_id = ?")) {
+            upd.setLong(1, chatId);
+            upd.setLong(2, messageId);
+            upd.executeUpdate();
+        }
+    }
+
+    /** The message's answer is stored: it no longer counts as pending. */
+    void answered(Exchange exchange) {
+        Message in = exchange.getMessage();
+        String chat = in.getHeader(InboundMessages.CHAT_ID, String.class);
+        Long messageId = in.getHeader(InboundMessages.MESSAGE_ID, Long.class);
+        if (chat != null && messageId != null) {
+            unanswered.remove(chat + ":" + messageId);
+        }
+    }
+
+    /** The message is answered, and the database is away: the mark waits in memory (see {@link #flush}). */
     public void markAnswered(Exchange exchange) {
         Message in = exchange.getMessage();
         String chat = in.getHeader(InboundMessages.CHAT_ID, String.class);
@@ -116,6 +193,10 @@ public class TelegramInbox {
         }
         unanswered.remove(chat + ":" + messageId);
         synchronized (unsavedAnswered) {
+            if (unsavedAnswered.size() >= memoryLimit) {
+                refused("the answered mark of message " + messageId + " of chat " + chat);
+                return;
+            }
             unsavedAnswered.addLast(new long[] {Long.parseLong(chat), messageId});
         }
     }
@@ -124,6 +205,13 @@ public class TelegramInbox {
     public void flush() {
         if (!databaseUsable()) {
             return;
+        }
+        synchronized (unsavedReceived) {
+            synchronized (unsavedAnswered) {
+                if (unsavedReceived.isEmpty() && unsavedAnswered.isEmpty()) {
+                    return;
+                }
+            }
         }
         List<Object[]> received;
         List<long[]> answered;
@@ -257,16 +345,11 @@ public class TelegramInbox {
     }
 
     private String seal(String key, String text) {
-        EncryptedPayload p = cipher.encrypt(text == null ? "" : text, "inbox:" + key);
-        return String.join("|", p.keyVersion(), p.iv(), p.tag(), p.ciphertext());
+        return SealedText.seal(cipher, "inbox:" + key, text);
     }
 
     private String open(String key, String sealed) {
-        String[] parts = sealed == null ? new String[0] : sealed.split("\\|", -1);
-        if (parts.length != 4) {
-            throw new IllegalArgumentException("malformed payload");
-        }
-        return cipher.decrypt(new EncryptedPayload(parts[3], parts[1], parts[2], parts[0]), "inbox:" + key);
+        return SealedText.open(cipher, "inbox:" + key, sealed);
     }
 
     private static void bind(PreparedStatement ps, Object[] row) throws SQLException {

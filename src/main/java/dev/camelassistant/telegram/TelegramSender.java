@@ -49,6 +49,9 @@ public class TelegramSender implements AutoCloseable {
     private final BotMetrics metrics;
     private final String endpointUri;
     private final Map<Integer, Lane> lanes = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger laneCount = new java.util.concurrent.atomic.AtomicInteger();
+    /** each consumer thread of the outbound route is a lane: it gets its number, and so its producer, once */
+    private final ThreadLocal<Integer> laneOfThread = ThreadLocal.withInitial(laneCount::getAndIncrement);
 
     public TelegramSender(CamelContext context, BotMetrics metrics) {
         this(context, metrics, "telegram:bots");
@@ -59,6 +62,11 @@ public class TelegramSender implements AutoCloseable {
         this.context = context;
         this.metrics = metrics;
         this.endpointUri = endpointUri;
+    }
+
+    /** Sends through the calling thread's lane (one of the outbound route's consumers). */
+    public void send(Exchange exchange) throws Exception {
+        send(exchange, laneOfThread.get());
     }
 
     /**

@@ -78,7 +78,7 @@ class TelegramMetricsTest {
                     throw new SQLTransientConnectionException("down", "08001");
                 });
         TelegramInbox inbox = new TelegramInbox(down,
-                new CredentialCipher(KeyRing.of("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff")));
+                new CredentialCipher(KeyRing.of("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff")), 10_000, metrics);
         metrics.watchInbox(inbox, TelegramInbox::pending);
 
         Exchange first = message("2002", 7);
@@ -91,6 +91,25 @@ class TelegramMetricsTest {
         assertThat(inbox.pending()).isEqualTo(2);
         inbox.markAnswered(first);
         assertThat(registry.get(BotMetrics.INBOX_PENDING).gauge().value()).isEqualTo(1);
+    }
+
+    @Test
+    void recordsBeyondTheMemoryLimitAreRefusedAndCountedWhileTheDatabaseIsAway() {
+        DataSource down = (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {DataSource.class},
+                (proxy, method, args) -> {
+                    throw new SQLTransientConnectionException("down", "08001");
+                });
+        TelegramInbox inbox = new TelegramInbox(down,
+                new CredentialCipher(KeyRing.of("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff")), 2, metrics);
+
+        inbox.claim(message("2002", 1));
+        inbox.claim(message("2002", 2));
+        assertThat(inbox.unsavedCount()).isEqualTo(2);
+        assertThat(registry.get(BotMetrics.INBOX_REFUSED).counter().count()).isZero();
+
+        inbox.claim(message("2002", 3));
+        assertThat(inbox.unsavedCount()).isEqualTo(2);
+        assertThat(registry.get(BotMetrics.INBOX_REFUSED).counter().count()).isEqualTo(1);
     }
 
     private Exchange message(String chat, long messageId) {
