@@ -22,7 +22,7 @@ public final class RouteFiles {
     static final List<String> BOT = List.of("telegram-inbound", "telegram-outbound", "conversation", "claude",
             "health", "alert", "usage");
     /** Scheduled jobs. */
-    static final List<String> WORKER = List.of("audit-cleanup", "conversation-cleanup");
+    static final List<String> WORKER = List.of("audit-cleanup", "conversation-cleanup", "message-cleanup");
 
     private RouteFiles() {
     }

@@ -367,6 +367,12 @@ public class Outbox {
             long pause = Math.min(maxBackoffMs, 1000L << Math.min(20, part.attempts - 1));
             LOG.warn("Telegram send to chat {} failed ({}): attempt {}, trying again in {} ms", part.chatId, reason,
                     part.attempts, pause);
+            Map<String, Object> meta = new LinkedHashMap<>();
+            meta.put("chatId", String.valueOf(part.chatId));
+            meta.put("status", status);
+            meta.put("attempt", part.attempts);
+            meta.put("retryInMs", pause);
+            audit.action(exchange, "telegram_send_failed", meta, AuditEntry.Status.ERROR, reason, null);
             retryAt(part, now + pause, reason);
         } else {
             close(exchange, part, status, reason);
@@ -585,6 +591,8 @@ public class Outbox {
         if (parts.isEmpty()) {
             return;
         }
+        // a statement per row, not a batch: pgjdbc's batch handler fails with an AssertionError (under -ea)
+        // instead of an SQLException when the server ends the connection mid-batch
         try (PreparedStatement ps = c.prepareStatement(INSERT, Statement.RETURN_GENERATED_KEYS)) {
             for (Part p : parts) {
                 ps.setLong(1, p.chatId);
@@ -598,11 +606,8 @@ public class Outbox {
                 }
                 ps.setTimestamp(6, new Timestamp(Math.max(p.notBefore, p.createdAt.toEpochMilli())));
                 ps.setTimestamp(7, Timestamp.from(p.createdAt));
-                ps.addBatch();
-            }
-            ps.executeBatch();
-            try (ResultSet keys = ps.getGeneratedKeys()) {
-                for (Part p : parts) {
+                ps.executeUpdate();
+                try (ResultSet keys = ps.getGeneratedKeys()) {
                     if (!keys.next()) {
                         throw new SQLException("no id returned for an outbox row");
                     }
@@ -658,9 +663,8 @@ public class Outbox {
                 ps.setString(1, f.state());
                 ps.setString(2, truncate(f.reason()));
                 ps.setLong(3, f.id());
-                ps.addBatch();
+                ps.executeUpdate();
             }
-            ps.executeBatch();
         }
     }
 

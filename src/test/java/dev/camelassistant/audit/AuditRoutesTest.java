@@ -179,8 +179,8 @@ class AuditRoutesTest extends BotRouteTestSupport {
 
     /**
      * camel-telegram completes the exchange before it throws for a non-2xx answer; the lanes call
-     * the producer through TelegramSender so the failure reaches their error handler, which logs it
-     * (masked) and records an error entry under the update's correlation id.
+     * the producer through TelegramSender so the failure reaches their error handler: the outbox logs it
+     * (masked), records a telegram_send_failed entry under the update's correlation id, and tries again.
      */
     @Test
     @Order(5)
@@ -194,8 +194,9 @@ class AuditRoutesTest extends BotRouteTestSupport {
         String id = correlationOf("message_refused", REFUSED_SEND_FAILS);
         await().atMost(Duration.ofSeconds(10)).until(() -> trail().queryAuditTrail(id).size() >= 2);
         List<AuditEntry> entries = trail().queryAuditTrail(id);
-        assertThat(actions(entries)).containsExactly("message_refused", "error");
+        assertThat(actions(entries).subList(0, 2)).containsExactly("message_refused", "telegram_send_failed");
         assertThat(entries.get(1).errorMessage()).contains("500").doesNotContain(FakeTelegram.TOKEN);
+        assertThat(entries.get(1).metadata()).containsEntry("status", 500).containsEntry("attempt", 1);
     }
 
     @Test
