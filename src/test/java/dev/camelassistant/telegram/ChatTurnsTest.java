@@ -73,11 +73,12 @@ class ChatTurnsTest {
         long sentAt = System.nanoTime();
         submit.sendBodyAndHeader("direct:submit", 0, InboundMessages.CHAT_ID, "other");
 
-        await().atMost(Duration.ofSeconds(2)).until(() -> finishedAt.containsKey("other/0"));
-        long otherMs = (finishedAt.get("other/0") - sentAt) / 1_000_000;
-        assertThat(otherMs).as("the other chat's message did not wait for the busy chat's 30").isLessThan(500);
-
         await().atMost(Duration.ofSeconds(10)).until(() -> handled.getOrDefault("busy", List.of()).size() == 30);
+        long otherMs = (finishedAt.get("other/0") - sentAt) / 1_000_000;
+        // in logical time (a loaded machine slows both): done while the busy chat was still at its first few
+        assertThat(finishedAt.get("other/0")).as("the other chat's message (%d ms) did not wait for the busy chat's 30", otherMs)
+                .isLessThan(finishedAt.get("busy/5"));
+
         // message 13 fails: the turn passes on all the same
         assertThat(handled.get("busy")).isSorted().hasSize(30);
         assertThat(mostRunningForOneChat.get()).as("one message per chat at a time").isEqualTo(1);
