@@ -73,6 +73,9 @@ public final class TelegramErrors {
 
     /** A one-line, secret-free description for the log and the audit trail. */
     public static String describe(Throwable e) {
+        if (e instanceof TelegramSender.TelegramSendException && e.getMessage() != null) {
+            return e.getMessage(); // described already, from camel-telegram's exception (its cause)
+        }
         int status = status(e);
         if (status > 0) {
             String msg = e.getMessage();

@@ -64,6 +64,17 @@ public final class FakeTelegram implements AutoCloseable {
                 .willReturn(aResponse().withTransformers("fake-telegram-updates")));
     }
 
+    /**
+     * The next sendMessage whose text contains {@code fragment} is answered (and accepted) only after
+     * {@code millis}: a slow Telegram that does deliver in the end.
+     */
+    public void holdNext(String fragment, long millis) {
+        holdFirst.set(new String[] {fragment, String.valueOf(millis)});
+    }
+
+    private final java.util.concurrent.atomic.AtomicReference<String[]> holdFirst =
+            new java.util.concurrent.atomic.AtomicReference<>();
+
     /** The next sendMessage with parse_mode HTML is refused with 400 "can't parse entities". */
     public void refuseNextHtml() {
         refuseNextHtml.set(true);
@@ -132,11 +143,32 @@ public final class FakeTelegram implements AutoCloseable {
         update.put("update_id", id);
         update.set(field, value);
         synchronized (pending) {
+            queued.put(id, update);
             pending.add(update);
             pending.notifyAll();
         }
         return id;
     }
+
+    /**
+     * Hands out an update queued before once more, unchanged (same update_id, same message): what Telegram
+     * does when the bot's offset was lost, e.g. after a crash. A no-op while that update is still pending.
+     */
+    public void redeliver(long updateId) {
+        synchronized (pending) {
+            ObjectNode update = queued.get(updateId);
+            if (update == null) {
+                throw new IllegalArgumentException("no update " + updateId + " was queued");
+            }
+            if (pending.stream().noneMatch(u -> u.get("update_id").asLong() == updateId)) {
+                pending.add(0, update.deepCopy());
+                pending.notifyAll();
+            }
+        }
+    }
+
+    /** Every update ever queued, by id (for {@link #redeliver}). */
+    private final Map<Long, ObjectNode> queued = new java.util.HashMap<>();
 
     /**
      * Every sendMessage so far, in the order received: chat_id and text, the text as the chat shows it now
@@ -407,6 +439,10 @@ public final class FakeTelegram implements AutoCloseable {
         private ResponseDefinition sendMessageChecked(JsonNode req) {
             try {
                 String text = req.path("text").asText("");
+                String[] hold = holdFirst.get();
+                if (hold != null && text.contains(hold[0]) && holdFirst.compareAndSet(hold, null)) {
+                    Thread.sleep(Long.parseLong(hold[1]));
+                }
                 String parseMode = req.path("parse_mode").asText(null);
                 String problem = refusal(text, parseMode);
                 if (problem != null) {
