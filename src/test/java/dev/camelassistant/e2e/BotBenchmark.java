@@ -361,7 +361,11 @@ public final class BotBenchmark {
                 } catch (InterruptedException e) {
                     return;
                 } catch (Exception e) {
-                    // the fake went away at the end
+                    // the fakes went away at the end (after interrupt()); anything else would otherwise
+                    // surface only as a warm-up that waits for replies that never come
+                    if (!Thread.currentThread().isInterrupted()) {
+                        System.err.println("bench: bare loop stopped: " + e);
+                    }
                     return;
                 }
             }

@@ -19,6 +19,19 @@ public final class FakeClaude implements AutoCloseable {
     public static final String MODEL = "claude-sonnet-4-6";
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    static {
+        // The JDK HttpServer of the front below writes a response's headers (flushed by
+        // sendResponseHeaders) and its body in two writes, and by default leaves Nagle's algorithm on
+        // for the connections it accepts: the body then waits in the kernel until the client ACKs the
+        // headers, and a client with nothing to send delays that ACK (40 ms on Linux). Every answer of
+        // the fake took 40-50 ms that way. This property (read once per JVM, when the first HttpServer
+        // is created) sets TCP_NODELAY on accepted connections; the test plugins in pom.xml set it too,
+        // in case another HttpServer was created first in the same JVM.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private final WireMockServer server;
     private final PromptCache cache = new PromptCache();
     private final com.sun.net.httpserver.HttpServer front;
