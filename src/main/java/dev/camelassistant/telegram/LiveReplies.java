@@ -2,7 +2,10 @@ package dev.camelassistant.telegram;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Pattern;
 
@@ -70,6 +73,10 @@ public class LiveReplies {
         long editIntervalMs;
         /** the chat it is shown in (an alert copied from this exchange goes elsewhere and edits nothing) */
         String chatId;
+        /** an update Telegram had not confirmed when show stopped waiting, the part it shows and where */
+        CompletableFuture<Integer> unconfirmed;
+        int unconfirmedIndex;
+        String unconfirmedPart;
     }
 
     /** Before the stream's first event: no message yet (the split's steps share this state). */
@@ -108,15 +115,18 @@ public class LiveReplies {
         StreamedAnswer answer = exchange.getProperty(StreamedAnswer.PROPERTY, StreamedAnswer.class);
         LiveReply live = exchange.getProperty(PROPERTY, LiveReply.class);
         String text = answer.text();
+        if (!settle(live, 0)) {
+            return; // an earlier update is still on its way: nothing overtakes it
+        }
         List<String> parts = splitter.htmlParts(text);
         for (int i = 0; i < parts.size(); i++) {
             String part = parts.get(i);
             if (i < live.ids.size()) {
-                if (!part.equals(live.shown.get(i)) && deliver(exchange, part, live.ids.get(i)) != null) {
+                if (!part.equals(live.shown.get(i)) && deliver(exchange, live, i, part, live.ids.get(i)) != null) {
                     live.shown.set(i, part);
                 }
             } else {
-                Integer id = deliver(exchange, part, null);
+                Integer id = deliver(exchange, live, i, part, null);
                 if (id == null) {
                     break; // tried again with the next text
                 }
@@ -159,13 +169,65 @@ public class LiveReplies {
     }
 
     /** Sends (editOf null) or edits one part through the chat's outbox line and waits; the message id, or null. */
-    private Integer deliver(Exchange exchange, String html, Integer editOf) {
+    private Integer deliver(Exchange exchange, LiveReply live, int index, String html, Integer editOf) {
         long chatId = Long.parseLong(exchange.getMessage().getHeader(TelegramConstants.TELEGRAM_CHAT_ID, String.class));
-        Integer id = outbox.show(chatId, html, editOf, exchange.getMessage().getHeader(CorrelationId.HEADER, String.class),
-                SHOW_TIMEOUT_MS);
+        CompletableFuture<Integer> shown = outbox.show(chatId, html, editOf,
+                exchange.getMessage().getHeader(CorrelationId.HEADER, String.class));
+        Integer id = null;
+        if (shown != null) {
+            try {
+                id = shown.get(SHOW_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                // still on its way: remembered, so that neither a later update nor the final text shows it twice
+                live.unconfirmed = shown;
+                live.unconfirmedIndex = index;
+                live.unconfirmedPart = html;
+                LOG.debug("A live update of chat {} is not confirmed yet; the next ones wait for it", chatId);
+                return null;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException e) {
+                // not delivered
+            }
+        }
         if (id == null) {
             LOG.debug("A live update of chat {} was not delivered; the next one tries again", chatId);
         }
         return id;
+    }
+
+    /**
+     * Takes in the update that was still unconfirmed when {@link #show} stopped waiting for it, once Telegram
+     * has answered (waiting up to {@code waitMs}): its message id joins the live reply. False while it is
+     * still on its way.
+     */
+    static boolean settle(LiveReply live, long waitMs) {
+        if (live == null || live.unconfirmed == null) {
+            return true;
+        }
+        Integer id;
+        try {
+            id = waitMs > 0 ? live.unconfirmed.get(waitMs, TimeUnit.MILLISECONDS) : live.unconfirmed.getNow(null);
+            if (id == null && !live.unconfirmed.isDone()) {
+                return false;
+            }
+        } catch (TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException e) {
+            id = null;
+        }
+        if (id != null) {
+            if (live.unconfirmedIndex < live.ids.size()) {
+                live.shown.set(live.unconfirmedIndex, live.unconfirmedPart);
+            } else {
+                live.ids.add(id);
+                live.shown.add(live.unconfirmedPart);
+            }
+        }
+        live.unconfirmed = null;
+        return true;
     }
 }

@@ -67,6 +67,7 @@ public class Outbox {
     private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
     private static final long RETRY_DATABASE_AFTER_MS = 2_000;
     private static final int MAX_UNSAVED_MARKS = 100_000;
+    private static final long LIVE_SETTLE_MS = 120_000;
     private static final String INSERT = "INSERT INTO telegram_outbox (chat_id, part_no, correlation_id, payload, edit_of,"
             + " next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
 
@@ -194,7 +195,13 @@ public class Outbox {
         Message in = exchange.getMessage();
         String chat = in.getHeader(TelegramConstants.TELEGRAM_CHAT_ID, String.class);
         List<String> html = splitter.htmlParts(in.getBody(String.class));
-        List<Planned> plan = LiveReplies.plan(exchange.getProperty(LiveReplies.PROPERTY, LiveReplies.LiveReply.class), chat, html);
+        LiveReplies.LiveReply live = exchange.getProperty(LiveReplies.PROPERTY, LiveReplies.LiveReply.class);
+        if (live != null && !chat.equals(live.chatId)) {
+            live = null; // an alert copied from a streamed answer's exchange: it goes to the owner, as new messages
+        }
+        // an update still unconfirmed is ahead in the line: its answer decides whether the text is an edit
+        LiveReplies.settle(live, LIVE_SETTLE_MS);
+        List<Planned> plan = LiveReplies.plan(live, chat, html);
         long chatId = Long.parseLong(chat);
         String correlationId = in.getHeader(CorrelationId.HEADER, String.class);
         Instant now = Instant.now();
@@ -233,11 +240,11 @@ public class Outbox {
     }
 
     /**
-     * Shows a live preview (a streamed answer's text so far) through the chat's line, and waits for
-     * Telegram's answer: the message id, or null when it failed or when the chat still has parts to
-     * send (a preview never overtakes them; the next preview tries again).
+     * Shows a live preview (a streamed answer's text so far) through the chat's line: completed with the
+     * message id Telegram gives (null when it failed). Null when the chat still has parts to send (a
+     * preview never overtakes them; the next preview tries again).
      */
-    public Integer show(long chatId, String html, Integer editOf, String correlationId, long timeoutMs) {
+    public CompletableFuture<Integer> show(long chatId, String html, Integer editOf, String correlationId) {
         CompletableFuture<Integer> shown = new CompletableFuture<>();
         Part preview = new Part(0, chatId, 0, correlationId, html, editOf, Instant.now(), 0, 0, shown);
         boolean[] queued = {false};
@@ -255,14 +262,7 @@ public class Outbox {
         }
         heldBytes.addAndGet(preview.bytes());
         pump(chatId);
-        try {
-            return shown.get(timeoutMs, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        } catch (Exception e) {
-            return null;
-        }
+        return shown;
     }
 
     /** Hands the chat's next part to the outbound route, unless one is on its way or the next is not due. */

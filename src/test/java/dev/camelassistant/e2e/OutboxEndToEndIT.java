@@ -10,7 +10,6 @@ import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.camelassistant.support.FakeTelegram;
 import dev.camelassistant.telegram.ReplySplitter;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -239,9 +238,6 @@ class OutboxEndToEndIT extends EndToEndSupport {
     }
 
     @Test
-    @Disabled("bot bug: a live preview that Telegram confirms after LiveReplies' 15 s show timeout is sent once more by"
-              + " the final reply: Outbox.show gives up waiting (null) while the preview is still in flight, so LiveReplies.plan"
-              + " stores that text as a new message, which leaves once the late preview is confirmed; the chat shows it twice")
     void aStreamedAnswerWhosePreviewTelegramConfirmsLateIsShownOnce() throws Exception {
         // with streaming (the default) a text with a sentence end goes out at once as a live preview (not stored);
         // Telegram takes 18 s to confirm it, then accepts it
