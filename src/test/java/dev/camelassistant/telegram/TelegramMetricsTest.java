@@ -73,10 +73,7 @@ class TelegramMetricsTest {
     @Test
     void aMessageIsPendingFromItsClaimUntilItIsAnswered() {
         // the database is away: the inbox keeps its records in memory, which is all this test needs
-        DataSource down = (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {DataSource.class},
-                (proxy, method, args) -> {
-                    throw new SQLTransientConnectionException("down", "08001");
-                });
+        DataSource down = unreachableDatabase();
         TelegramInbox inbox = new TelegramInbox(down,
                 new CredentialCipher(KeyRing.of("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff")), 10_000, metrics);
         metrics.watchInbox(inbox, TelegramInbox::pending);
@@ -95,10 +92,7 @@ class TelegramMetricsTest {
 
     @Test
     void recordsBeyondTheMemoryLimitAreRefusedAndCountedWhileTheDatabaseIsAway() {
-        DataSource down = (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {DataSource.class},
-                (proxy, method, args) -> {
-                    throw new SQLTransientConnectionException("down", "08001");
-                });
+        DataSource down = unreachableDatabase();
         TelegramInbox inbox = new TelegramInbox(down,
                 new CredentialCipher(KeyRing.of("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff")), 2, metrics);
 
@@ -110,6 +104,14 @@ class TelegramMetricsTest {
         inbox.claim(message("2002", 3));
         assertThat(inbox.unsavedCount()).isEqualTo(2);
         assertThat(registry.get(BotMetrics.INBOX_REFUSED).counter().count()).isEqualTo(1);
+    }
+
+    /** A database that refuses every connection, as an unreachable server does. */
+    private static DataSource unreachableDatabase() {
+        return (DataSource) Proxy.newProxyInstance(TelegramMetricsTest.class.getClassLoader(), new Class<?>[] {DataSource.class},
+                (proxy, method, args) -> {
+                    throw new SQLTransientConnectionException("down", "08001");
+                });
     }
 
     private Exchange message(String chat, long messageId) {
