@@ -38,6 +38,8 @@ class DockerComposeTest {
     private static final Pattern INTERPOLATION = Pattern.compile("\\$(?:\\{([A-Za-z_][A-Za-z0-9_]*)([^}]*)}|([A-Za-z_][A-Za-z0-9_]*))");
     private static final Pattern ENV_EXAMPLE_LINE = Pattern.compile("^#?\\s*([A-Z][A-Z0-9_]*)=(.*)$");
     private static final Pattern ENV_PLACEHOLDER = Pattern.compile("\\{\\{env:([A-Z][A-Z0-9_]*):([^}]*)}}");
+    /** logback.xml's defaults: {@code <variable name="LOG_LEVEL" value="${LOG_LEVEL:-INFO}"/>}. */
+    private static final Pattern LOGBACK_DEFAULT = Pattern.compile("<variable name=\"([A-Z][A-Z0-9_]*)\" value=\"\\$\\{\\1:-([^}]*)}\"/>");
     private static final Pattern RELEASE_TAG = Pattern.compile("v?\\d+\\.\\d+.*");
 
     private static Map<String, Object> compose;
@@ -179,6 +181,12 @@ class DockerComposeTest {
         while (m.find()) {
             defaults.put(m.group(1), m.group(2));
         }
+        // LOG_FORMAT and LOG_LEVEL: read by logback.xml, before Camel starts
+        Matcher logback = LOGBACK_DEFAULT.matcher(Files.readString(Path.of("src/main/resources/logback.xml")));
+        while (logback.find()) {
+            defaults.put(logback.group(1), logback.group(2));
+        }
+        assertThat(defaults).containsKeys("LOG_FORMAT", "LOG_LEVEL");
         Map<String, String> shown = new LinkedHashMap<>();
         for (String line : Files.readAllLines(Path.of(".env.example"))) {
             Matcher commented = ENV_EXAMPLE_LINE.matcher(line);

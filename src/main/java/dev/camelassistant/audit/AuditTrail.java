@@ -9,7 +9,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -98,10 +97,6 @@ public class AuditTrail extends ServiceSupport implements AuditRecorder {
     /** Entries waiting to be written (not counting a batch in flight). */
     public synchronized int pending() {
         return queue.size();
-    }
-
-    public synchronized boolean hasPending() {
-        return !queue.isEmpty();
     }
 
     /**
@@ -204,7 +199,8 @@ public class AuditTrail extends ServiceSupport implements AuditRecorder {
                      + " FROM audit_trail WHERE correlation_id LIKE ? ORDER BY created_at, id LIMIT 200";
         List<AuditEntry> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            // the owner's /audit runs on the Telegram poll thread: a locked or slow table must not hold every chat
+            // the owner's /audit waits for this on the audit-command route's one consumer (seda, off the poll
+            // thread): a locked or slow table must not hold it, nor the /audit commands queued behind it
             ps.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
             ps.setString(1, id.toLowerCase(java.util.Locale.ROOT) + "%");
             try (ResultSet rs = ps.executeQuery()) {
@@ -424,11 +420,5 @@ public class AuditTrail extends ServiceSupport implements AuditRecorder {
         } catch (JsonProcessingException e) {
             return Map.of();
         }
-    }
-
-    /** For tests and benchmarks: the time of the oldest waiting entry, or null. */
-    public synchronized Instant oldestPending() {
-        AuditEntry first = queue.peekFirst();
-        return first == null ? null : first.createdAt();
     }
 }

@@ -74,7 +74,6 @@ public class AppConfiguration implements CamelConfiguration {
             database.migrate();
         }
         context.addService(new DatabaseService(database), true, true);
-        registry.bind("database", database);
         registry.bind("dataSource", database.dataSource());
 
         int auditCapacity = Integer.parseInt(prop(props, "audit.queue-capacity", "10000"));
@@ -94,7 +93,6 @@ public class AppConfiguration implements CamelConfiguration {
                 dataDir);
         keyRing.secretsForMasking().forEach(LogMasker::registerSecret);
         CredentialCipher cipher = new CredentialCipher(keyRing);
-        registry.bind("credentialCipher", cipher);
         registry.bind("credentialRepository", new CredentialRepository(database.dataSource(), cipher, auditTrail));
 
         AuditEvents audit = new AuditEvents(auditTrail, metrics);
@@ -108,7 +106,6 @@ public class AppConfiguration implements CamelConfiguration {
 
         AccessControl access = new AccessControl(prop(props, "telegram.admin-chat-id", ""),
                 prop(props, "telegram.allowed-chat-ids", ""));
-        registry.bind("accessControl", access);
         registry.bind("inboundMessages", new InboundMessages(access));
         // chats refused today (one refusal each per day), bounded: the least recent are forgotten first
         registry.bind("strangerRefusals", org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository
@@ -116,7 +113,6 @@ public class AppConfiguration implements CamelConfiguration {
         registry.bind("commands", new Commands());
         registry.bind("correlationId", new CorrelationId());
         ReplySplitter replySplitter = new ReplySplitter();
-        registry.bind("replySplitter", replySplitter);
         // Telegram's limits, applied by the throttles of routes/telegram-outbound.camel.yaml ("0 = off" becomes a
         // limit no bot reaches: a throttle needs a positive period and rate)
         long chatInterval = Long.parseLong(prop(props, "telegram.chat-interval-ms", "1000"));

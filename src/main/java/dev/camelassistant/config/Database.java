@@ -139,10 +139,6 @@ public final class Database implements AutoCloseable {
         return description;
     }
 
-    public boolean isEmbedded() {
-        return embedded != null;
-    }
-
     @Override
     public void close() {
         extraPools.forEach(HikariDataSource::close);

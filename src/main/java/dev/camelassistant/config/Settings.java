@@ -11,12 +11,14 @@ import java.util.regex.Pattern;
 import org.quartz.CronExpression;
 
 /**
- * The environment contract of the bot (see ARCHITECTURE.md): which variables exist, which are
+ * The environment contract of the bot (README, "Configuration"): which variables exist, which are
  * required for which role, and what a well-formed value looks like.
  * <p>
  * {@link #validate(Map)} runs before Camel starts so that a bad setting stops the process with
  * exit code 2 and one line per problem, naming the variable and never echoing a secret value.
- * application.properties maps each variable to a property with {@code {{env:NAME:default}}};
+ * application.properties maps each variable that Camel and the beans read to a property with
+ * {@code {{env:NAME:default}}}; the few read before Camel starts have no property (APP_ROLE,
+ * ROUTES_DIR and ROUTES_RELOAD by {@code CamelAssistant}, LOG_FORMAT and LOG_LEVEL by logback.xml).
  * {@code SettingsTest} checks that the two lists agree.
  */
 public final class Settings {
@@ -37,7 +39,10 @@ public final class Settings {
         }
     }
 
-    /** One variable of the contract: its property key in application.properties and whether it is secret. */
+    /**
+     * One variable of the contract: its property key in application.properties (null: read straight
+     * from the environment before Camel starts) and whether it is secret.
+     */
     public record Variable(String env, String property, boolean secret) {
     }
 
@@ -67,8 +72,8 @@ public final class Settings {
             new Variable("CONVERSATION_RETENTION_DAYS", "conversation.retention-days", false),
             new Variable("AUDIT_RETENTION_DAYS", "audit.retention-days", false),
             new Variable("AUDIT_CLEANUP_CRON", "audit.cleanup-cron", false),
-            new Variable("LOG_FORMAT", "log.format", false),
-            new Variable("LOG_LEVEL", "log.level", false),
+            new Variable("LOG_FORMAT", null, false),
+            new Variable("LOG_LEVEL", null, false),
             new Variable("HTTP_PORT", "app.http-port", false),
             new Variable("CLAUDE_PRICE_INPUT_PER_MTOK", "usage.price-input-per-mtok", false),
             new Variable("CLAUDE_PRICE_OUTPUT_PER_MTOK", "usage.price-output-per-mtok", false),
@@ -78,9 +83,9 @@ public final class Settings {
             new Variable("MANAGEMENT_USER", "management.user", false),
             new Variable("MANAGEMENT_PASSWORD", "management.password", true),
             new Variable("DEV_CONSOLE", "management.dev-console", false),
-            new Variable("APP_ROLE", "app.role", false),
-            new Variable("ROUTES_DIR", "app.routes-dir", false),
-            new Variable("ROUTES_RELOAD", "app.routes-reload", false));
+            new Variable("APP_ROLE", null, false),
+            new Variable("ROUTES_DIR", null, false),
+            new Variable("ROUTES_RELOAD", null, false));
 
     private static final Pattern BOT_TOKEN = Pattern.compile("\\d{3,}:[A-Za-z0-9_-]{20,}");
     private static final Pattern CHAT_ID = Pattern.compile("-?\\d{1,20}");

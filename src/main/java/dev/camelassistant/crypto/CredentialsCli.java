@@ -49,8 +49,10 @@ public final class CredentialsCli {
     public static final int EXIT_USAGE = 2;
     public static final int EXIT_NOT_AUTHENTIC = 3;
 
-    /** Where the CLI's audit entries go; replaced once the audit trail exists. */
-    /** The CLI writes its audit entries at once (there is no writer route in a one-shot process). */
+    /**
+     * Where the CLI's audit entries go: written at once, as there is no writer route in a one-shot
+     * process (tests put a recorder of their own here).
+     */
     static volatile Function<DataSource, AuditRecorder> auditRecorderFactory = ds -> entry -> {
         AuditTrail trail = new AuditTrail(ds, 16, 16);
         trail.record(entry);

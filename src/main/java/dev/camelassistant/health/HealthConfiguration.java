@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * <p>
  * Binds "healthProber" (parallel probes, latest results), one {@link ServiceHealthCheck} per
  * service (Camel's health registry finds them as beans: /observe/health, JMX), "healthReport"
- * (/health text, probe-route headers), "alertCooldown" and "alerts" (alert routes).
+ * (/health text, probe-route headers) and "alerts" (alert routes; its cooldown is a context service).
  * <p>
  * Properties: health.timeout-ms (5000; per service health.&lt;service&gt;.timeout-ms),
  * health.interval-seconds (60), alert.cooldown-seconds (300), redis.url, qdrant.url,
@@ -75,7 +75,6 @@ public class HealthConfiguration implements CamelConfiguration {
                 : AlertCooldown.withRedis(redisUrl, cooldownPeriod, prop(props, "alert.redis-key-prefix", "camel-assistant:alert:"),
                         Duration.ofMillis(positive(props, "alert.redis-timeout-ms", 500)));
         context.addService(cooldown, true, true);
-        registry.bind("alertCooldown", cooldown);
         BotMetrics metrics = registry.lookupByNameAndType("botMetrics", BotMetrics.class);
         expectAlerts(metrics, probes);
         registry.bind("alerts", new Alerts(cooldown, prop(props, "telegram.admin-chat-id", ""),

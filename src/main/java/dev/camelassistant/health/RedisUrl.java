@@ -48,14 +48,6 @@ public record RedisUrl(String host, int port, String user, String password, int 
                 blankToNull(password), db, "rediss".equals(scheme));
     }
 
-    /** Replaces the password, wherever it appears in {@code text}, with the mask. */
-    public String redact(String text) {
-        if (text == null || password == null || password.length() < 3) {
-            return text;
-        }
-        return text.replace(password, dev.camelassistant.logging.LogMasker.MASK);
-    }
-
     @Override
     public String toString() {
         return (ssl ? "rediss://" : "redis://") + host + ":" + port + (database == 0 ? "" : "/" + database);

@@ -64,11 +64,6 @@ public class ClaudeClient {
     private final BotMetrics metrics;
     private final boolean streaming;
 
-    public ClaudeClient(String apiKey, String model, int maxTokens, String systemPrompt, AuditEvents audit,
-                        BotMetrics metrics) {
-        this(apiKey, model, maxTokens, systemPrompt, audit, metrics, false);
-    }
-
     /** @param streaming ask for the answer as server-sent events ({@code "stream": true}, read by {@link ClaudeStream}) */
     public ClaudeClient(String apiKey, String model, int maxTokens, String systemPrompt, AuditEvents audit,
                         BotMetrics metrics, boolean streaming) {

@@ -9,8 +9,8 @@ import org.slf4j.MDC;
 /**
  * First step of every inbound route: gives the exchange a UUID correlation id as the
  * {@code correlationId} header (which travels through seda and wireTap copies) and in MDC.
- * camel-mdc ({@code camel.mdc.customExchangeHeaders=correlationId}) puts it back into MDC on
- * every thread that routes the exchange afterwards.
+ * camel-mdc ({@code camel.mdc.customHeaders=correlationId} in application.properties) puts it back
+ * into MDC on every thread that routes the exchange afterwards.
  */
 public final class CorrelationId implements Processor {
 

@@ -23,8 +23,4 @@ public final class AccessControl {
     public boolean isAllowed(String chatId) {
         return isAdmin(chatId) || chatId != null && allowedChatIds.contains(chatId.trim());
     }
-
-    public String adminChatId() {
-        return adminChatId;
-    }
 }

@@ -39,8 +39,6 @@ public class LiveReplies {
     public static final String PROPERTY = "liveReply";
     /** Header of an outbound part: the id of the message it replaces (an edit, see TelegramSender). */
     public static final String EDIT_OF = "telegramEditOf";
-    /** Header of an outbound part: the message already shows exactly this part; nothing to send. */
-    public static final String UNCHANGED = "telegramUnchanged";
 
     private static final Logger LOG = LoggerFactory.getLogger(LiveReplies.class);
     /** A sentence has ended: . ! ? … or a line break, followed by whitespace. */

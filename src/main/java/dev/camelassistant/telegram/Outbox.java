@@ -144,10 +144,6 @@ public class Outbox {
         long bytes() {
             return 2L * html.length() + 160;
         }
-
-        boolean durable() {
-            return shown == null;
-        }
     }
 
     /** A chat's parts in order, and whether its head is on its way. */

@@ -166,8 +166,8 @@ public final class AuditBenchmark {
             for (AuditEntry e : entries) {
                 trail.record(e);
             }
-            while (trail.hasPending() || count(ds, "SELECT count(*) FROM audit_trail") < entries.size()) {
-                Thread.sleep(trail.hasPending() ? 20 : 2);
+            while (trail.pending() > 0 || count(ds, "SELECT count(*) FROM audit_trail") < entries.size()) {
+                Thread.sleep(trail.pending() > 0 ? 20 : 2);
             }
             double s = (System.nanoTime() - t0) / 1e9;
             return entries.size() / s;

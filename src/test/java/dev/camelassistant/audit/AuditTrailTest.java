@@ -47,7 +47,7 @@ class AuditTrailTest {
         trail.confirmBatch();
         assertThat(seqs(trail.takeBatch())).containsExactly(6);
         trail.confirmBatch();
-        assertThat(trail.hasPending()).isFalse();
+        assertThat(trail.pending()).isZero();
         assertThat(trail.takeBatch()).isEmpty();
     }
 

@@ -182,6 +182,12 @@ class SettingsTest {
             props.load(in);
         }
         for (Settings.Variable v : Settings.VARIABLES) {
+            if (v.property() == null) {
+                // read before Camel starts: a property would be one nothing reads
+                assertThat(props.values()).as("%s is read straight from the environment, not through a property", v.env())
+                        .noneMatch(value -> value.toString().contains("{{env:" + v.env() + ":"));
+                continue;
+            }
             assertThat(props.getProperty(v.property()))
                     .as("application.properties maps %s to %s", v.env(), v.property())
                     .isNotNull()

@@ -82,7 +82,7 @@ class ConversationCacheBenchmark extends BotRouteTestSupport {
     void sixtyTurnsPastAnEightThousandTokenBudget() {
         int turns = 60;
         int budget = 8000;
-        ClaudeClient client = new ClaudeClient("unused", FakeClaude.MODEL, 4096, SYSTEM, null, null);
+        ClaudeClient client = new ClaudeClient("unused", FakeClaude.MODEL, 4096, SYSTEM, null, null, false);
         FakeClaude.PromptCache cache = new FakeClaude.PromptCache();
         List<Turn> history = new ArrayList<>();
         long total = 0;

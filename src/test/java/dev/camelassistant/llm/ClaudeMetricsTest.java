@@ -54,7 +54,7 @@ class ClaudeMetricsTest {
 
     @Test
     void anAnswerCountsOneOkCallItsLatencyAndItsTokensUnderTheModelThatAnswered() {
-        ClaudeClient client = new ClaudeClient("key", MODEL, 100, "", audit, metrics);
+        ClaudeClient client = new ClaudeClient("key", MODEL, 100, "", audit, metrics, false);
         Exchange exchange = preparedRequest(client);
         exchange.getMessage().setBody("{\"model\":\"claude-sonnet-4-6-20260217\",\"content\":[{\"type\":\"text\",\"text\":\"hello\"}],"
                                       + "\"stop_reason\":\"end_turn\",\"usage\":{\"input_tokens\":21,\"output_tokens\":42}}");
@@ -70,7 +70,7 @@ class ClaudeMetricsTest {
 
     @Test
     void anUnreadableAnswerIsNotCountedAsOk() {
-        ClaudeClient client = new ClaudeClient("key", MODEL, 100, "", audit, metrics);
+        ClaudeClient client = new ClaudeClient("key", MODEL, 100, "", audit, metrics, false);
         Exchange exchange = preparedRequest(client);
         exchange.getMessage().setBody("<html>not json</html>");
         assertThatThrownBy(() -> client.readAnswer(exchange)).isInstanceOf(ClaudeResponseException.class);
@@ -87,7 +87,7 @@ class ClaudeMetricsTest {
 
     @Test
     void aFailureCountsUnderTheOutcomeOfItsKindOnly() {
-        ClaudeClient client = new ClaudeClient("key", MODEL, 100, "", audit, metrics);
+        ClaudeClient client = new ClaudeClient("key", MODEL, 100, "", audit, metrics, false);
         ClaudeErrors errors = new ClaudeErrors(MODEL, audit, metrics);
         Exchange exchange = preparedRequest(client);
         exchange.getMessage().setHeader(ClaudeErrors.KIND, "timeout");
