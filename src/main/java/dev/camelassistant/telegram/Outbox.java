@@ -89,6 +89,8 @@ public class Outbox {
     private final List<Part> unsaved = new ArrayList<>();
     private final ArrayDeque<Finished> unsavedMarks = new ArrayDeque<>();
     private volatile long databaseRetryAt;
+    /** the parts of earlier processes are loaded (at start, or by poll once the database answers) */
+    private volatile boolean resumed;
     private final java.util.concurrent.ScheduledExecutorService scheduler =
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "outbox-due-parts");
@@ -426,15 +428,29 @@ public class Outbox {
      * parts that have become due (retries, and chats whose hand-off failed).
      */
     public void poll() {
+        if (!resumed) {
+            try {
+                resume();
+            } catch (SQLException e) {
+                databaseFailed(e);
+            }
+        }
         flush();
         for (Map.Entry<Long, Line> e : lines.entrySet()) {
             pump(e.getKey());
         }
     }
 
-    /** Loads the parts written before this start and never sent (a crash or a restart), oldest first. */
-    public int resume() throws SQLException {
-        int n = 0;
+    /**
+     * Loads the parts written before this start and never sent (a crash or a restart), oldest first. Once:
+     * when the database is away at start, {@link #poll} tries again until it answers.
+     */
+    public synchronized int resume() throws SQLException {
+        if (resumed) {
+            return 0;
+        }
+        List<Part> loaded = new ArrayList<>();
+        List<Finished> unreadable = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT id, chat_id, part_no, correlation_id, payload, edit_of, attempts,"
                      + " next_attempt_at, created_at FROM telegram_outbox WHERE state = 'pending' AND created_at < ? ORDER BY id")) {
@@ -451,22 +467,28 @@ public class Outbox {
                     } catch (CredentialAuthenticationException | IllegalArgumentException e) {
                         LOG.warn("Outbox: part {} for chat {} cannot be read back ({}); closed", id, chatId,
                                 e.getClass().getSimpleName());
-                        mark(new Finished(id, "failed", "unreadable"));
+                        unreadable.add(new Finished(id, "failed", "unreadable"));
                         continue;
                     }
                     long editOf = rs.getLong(6);
                     Part p = new Part(id, chatId, partNo, correlationId, html, rs.wasNull() ? null : (int) editOf,
                             rs.getTimestamp(9).toInstant(), rs.getInt(7), rs.getTimestamp(8).getTime(), null);
-                    heldBytes.addAndGet(p.bytes());
-                    lines.compute(chatId, (k, line) -> {
-                        Line l = line == null ? new Line() : line;
-                        l.parts.addLast(p);
-                        return l;
-                    });
-                    n++;
+                    loaded.add(p);
                 }
             }
         }
+        // only once the whole query has been read: a failed attempt leaves nothing half loaded (poll tries again)
+        resumed = true;
+        unreadable.forEach(this::mark);
+        for (Part p : loaded) {
+            heldBytes.addAndGet(p.bytes());
+            lines.compute(p.chatId, (k, line) -> {
+                Line l = line == null ? new Line() : line;
+                l.parts.addLast(p);
+                return l;
+            });
+        }
+        int n = loaded.size();
         if (n > 0) {
             LOG.info("Outbox: {} message parts written before this start are sent now", n);
         }

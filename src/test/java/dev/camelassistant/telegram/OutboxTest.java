@@ -194,6 +194,31 @@ class OutboxTest {
     }
 
     @Test
+    void partsOfAnEarlierProcessAreLoadedByThePollWhenTheDatabaseWasAwayAtStart() throws Exception {
+        long chat = CHATS.incrementAndGet();
+        Outbox first = new Outbox(DB.dataSource(), CIPHER, new TelegramInbox(DB.dataSource(), CIPHER, 100, metrics),
+                new ReplySplitter(), metrics, new AuditEvents(audited::add, metrics), nowhere().createProducerTemplate(),
+                "seda:nowhere", 64 << 20, Duration.ofHours(24), 300_000);
+        outboxes.add(first);
+        first.store(reply(chat, null, "left behind"));
+        Thread.sleep(5);
+
+        databaseDown.set(true);
+        Outbox second = outbox(64 << 20);
+        org.assertj.core.api.Assertions.assertThatThrownBy(second::resume).isInstanceOf(SQLException.class);
+        second.poll();
+        assertThat(delivered(chat)).as("nothing while the database is away").isEmpty();
+
+        databaseDown.set(false);
+        second.poll();
+        await().atMost(Duration.ofSeconds(5)).until(() -> delivered(chat).size() == 1);
+        second.poll();
+        assertThat(second.resume()).as("loaded once").isZero();
+        Thread.sleep(200);
+        assertThat(delivered(chat)).containsExactly("left behind");
+    }
+
+    @Test
     void whileTheDatabaseIsAwayRepliesFlowFromMemoryAndWhatIsStillUnsentIsWrittenWhenItIsBack() throws Exception {
         long sentNow = CHATS.incrementAndGet();
         long retried = CHATS.incrementAndGet();
