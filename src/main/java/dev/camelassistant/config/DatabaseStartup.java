@@ -1,7 +1,11 @@
 package dev.camelassistant.config;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -16,6 +20,8 @@ import dev.camelassistant.logging.LogMasker;
  */
 public final class DatabaseStartup {
 
+    static final String POOL_SIZE = "database.pool-size";
+
     private static volatile CompletableFuture<Database> pending;
 
     private DatabaseStartup() {
@@ -29,9 +35,18 @@ public final class DatabaseStartup {
         String password = env.get("DATABASE_PASSWORD");
         Path dataDir = Path.of(env.getOrDefault("DATA_DIR", "./data"));
         CompletableFuture<Database> f = new CompletableFuture<>();
+        int poolSize;
+        try {
+            poolSize = poolSize();
+        } catch (IllegalArgumentException e) {
+            // reported by take() like any other configuration error: one line, exit code 2
+            f.completeExceptionally(new IllegalStateException(e.getMessage(), e));
+            pending = f;
+            return;
+        }
         Thread t = new Thread(() -> {
             try {
-                Database db = Database.open(url, user, password, dataDir, 8);
+                Database db = Database.open(url, user, password, dataDir, poolSize);
                 try {
                     db.migrate();
                 } catch (RuntimeException e) {
@@ -62,6 +77,42 @@ public final class DatabaseStartup {
             System.exit(2);
             throw new IllegalStateException("unreachable");
         }
+    }
+
+    /**
+     * {@code database.pool-size} as camel-main would resolve it for {@link AppConfiguration} (which
+     * reads it when no database was begun here): a JVM system property overrides application.properties;
+     * 8 when neither sets it. Read before Camel starts, so from the same two sources directly.
+     */
+    static int poolSize() {
+        String value = System.getProperty(POOL_SIZE);
+        if (value == null || value.isBlank()) {
+            Properties file = new Properties();
+            try (InputStream in = DatabaseStartup.class.getResourceAsStream("/application.properties")) {
+                if (in != null) {
+                    file.load(in);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            value = file.getProperty(POOL_SIZE);
+        }
+        return parsePoolSize(value);
+    }
+
+    static int parsePoolSize(String value) {
+        if (value == null || value.isBlank()) {
+            return 8;
+        }
+        try {
+            int size = Integer.parseInt(value.trim());
+            if (size > 0) {
+                return size;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(POOL_SIZE + ": not a positive whole number: '" + value.trim() + "'");
     }
 
     static String describe(String url, Path dataDir, Throwable e) {
