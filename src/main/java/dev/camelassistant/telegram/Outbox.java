@@ -65,7 +65,6 @@ public class Outbox {
     public static final String PART = "outboxPart";
 
     private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
-    private static final long RETRY_DATABASE_AFTER_MS = 2_000;
     private static final int MAX_UNSAVED_MARKS = 100_000;
     private static final long LIVE_SETTLE_MS = 120_000;
     private static final String INSERT = "INSERT INTO telegram_outbox (chat_id, part_no, correlation_id, payload, edit_of,"
@@ -88,7 +87,8 @@ public class Outbox {
     private final AtomicLong heldBytes = new AtomicLong();
     private final List<Part> unsaved = new ArrayList<>();
     private final ArrayDeque<Finished> unsavedMarks = new ArrayDeque<>();
-    private volatile long databaseRetryAt;
+    private final DatabasePause databasePause = new DatabasePause(LOG,
+            "Outbox: database unreachable ({}); replies are sent from memory and written when it is back");
     /** the parts of earlier processes are loaded (at start, or by poll once the database answers) */
     private volatile boolean resumed;
     private final java.util.concurrent.ScheduledExecutorService scheduler =
@@ -701,14 +701,10 @@ public class Outbox {
     }
 
     private boolean databaseUsable() {
-        return System.currentTimeMillis() >= databaseRetryAt;
+        return databasePause.usable();
     }
 
     private void databaseFailed(SQLException e) {
-        if (databaseUsable()) {
-            LOG.warn("Outbox: database unreachable ({}); replies are sent from memory and written when it is back",
-                    e.getSQLState());
-        }
-        databaseRetryAt = System.currentTimeMillis() + RETRY_DATABASE_AFTER_MS;
+        databasePause.failed(e);
     }
 }

@@ -35,24 +35,21 @@ public final class TelegramErrors {
      * sent again as plain text (see TelegramSender).
      */
     public static boolean isUnparsableHtml(Throwable e) {
-        if (status(e) != 400) {
-            return false;
-        }
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t.getMessage() != null && t.getMessage().contains("can't parse entities")) {
-                return true;
-            }
-        }
-        return false;
+        return isBadRequestSaying(e, "can't parse entities");
     }
 
     /** An edit with the text the message already shows: 400 "Bad Request: message is not modified". */
     public static boolean isNotModified(Throwable e) {
+        return isBadRequestSaying(e, "message is not modified");
+    }
+
+    /** A 400 whose description (in the exception or one of its causes) contains {@code phrase}. */
+    private static boolean isBadRequestSaying(Throwable e, String phrase) {
         if (status(e) != 400) {
             return false;
         }
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t.getMessage() != null && t.getMessage().contains("message is not modified")) {
+            if (t.getMessage() != null && t.getMessage().contains(phrase)) {
                 return true;
             }
         }

@@ -47,7 +47,6 @@ public class TelegramInbox extends ServiceSupport implements IdempotentRepositor
     public static final String DUPLICATE = "inboxDuplicate";
 
     private static final Logger LOG = LoggerFactory.getLogger(TelegramInbox.class);
-    private static final long RETRY_AFTER_FAILURE_MS = 2_000;
     private static final int RECENT_KEYS = 20_000;
 
     private final DataSource dataSource;
@@ -63,7 +62,8 @@ public class TelegramInbox extends ServiceSupport implements IdempotentRepositor
     private final Deque<long[]> unsavedAnswered = new ArrayDeque<>();
     /** "chat:message" of the messages claimed or restored and not yet marked answered */
     private final Set<String> unanswered = ConcurrentHashMap.newKeySet();
-    private volatile long databaseRetryAt;
+    private final DatabasePause databasePause = new DatabasePause(LOG,
+            "Inbox: database unreachable ({}); records are kept in memory until it is back");
     private final int memoryLimit;
     private final BotMetrics metrics;
 
@@ -334,14 +334,11 @@ public class TelegramInbox extends ServiceSupport implements IdempotentRepositor
 
 
     private boolean databaseUsable() {
-        return System.currentTimeMillis() >= databaseRetryAt;
+        return databasePause.usable();
     }
 
     private void databaseFailed(SQLException e) {
-        if (databaseUsable()) {
-            LOG.warn("Inbox: database unreachable ({}); records are kept in memory until it is back", e.getSQLState());
-        }
-        databaseRetryAt = System.currentTimeMillis() + RETRY_AFTER_FAILURE_MS;
+        databasePause.failed(e);
     }
 
     private String seal(String key, String text) {
