@@ -57,7 +57,7 @@ public final class CamelAssistant {
         DatabaseStartup.begin(env);
         Settings.Role role = Settings.Role.parse(env.get("APP_ROLE"));
         Main main = new Main();
-        main.configure().addConfiguration(AppConfiguration.class);
+        AppConfiguration.addTo(main.configure());
         // camel-main builds the management server with the factory it finds in the registry
         main.bind("managementServerFactory", new ManagementServerFactory());
         main.addOverrideProperty("camel.main.routesIncludePattern", RouteFiles.includePattern(role));

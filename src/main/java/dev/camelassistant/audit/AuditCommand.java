@@ -5,8 +5,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 
+import dev.camelassistant.common.Markdown;
 import dev.camelassistant.telegram.InboundMessages;
-import dev.camelassistant.telegram.TelegramHtml;
 
 /**
  * The owner's {@code /audit <reference>}: what happened to one message, from the reference printed
@@ -71,7 +71,7 @@ public class AuditCommand {
             sb.append('\n');
         }
         // a code block: the ids, names and error texts are shown as they are, aligned, never read as Markdown
-        return "Audit trail of " + TelegramHtml.escapeMarkdown(entries.get(0).correlationId()) + ":\n"
-               + TelegramHtml.codeBlock(sb.toString().strip());
+        return "Audit trail of " + Markdown.escape(entries.get(0).correlationId()) + ":\n"
+               + Markdown.codeBlock(sb.toString().strip());
     }
 }

@@ -3,10 +3,10 @@ package dev.camelassistant.audit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.camelassistant.common.Headers;
 import dev.camelassistant.logging.CorrelationId;
 import dev.camelassistant.metrics.BotMetrics;
 import dev.camelassistant.metrics.BotMetrics.MessageKind;
-import dev.camelassistant.telegram.InboundMessages;
 import org.apache.camel.Exchange;
 
 /**
@@ -53,7 +53,7 @@ public class AuditEvents {
     public void command(Exchange exchange) {
         metrics.messageReceived(MessageKind.COMMAND);
         Map<String, Object> meta = base(exchange);
-        meta.put("command", exchange.getMessage().getHeader(InboundMessages.COMMAND, String.class));
+        meta.put("command", exchange.getMessage().getHeader(Headers.COMMAND, String.class));
         record(exchange, "command", meta, AuditEntry.Status.SUCCESS, null, null);
     }
 
@@ -79,14 +79,14 @@ public class AuditEvents {
     private void record(Exchange exchange, String action, Map<String, Object> meta, AuditEntry.Status status,
                         String error, String model) {
         String correlationId = exchange.getMessage().getHeader(CorrelationId.HEADER, String.class);
-        String userId = exchange.getMessage().getHeader(InboundMessages.USER_ID, String.class);
+        String userId = exchange.getMessage().getHeader(Headers.USER_ID, String.class);
         recorder.record(new AuditEntry(correlationId, userId, action, "telegram", model, meta, status, error, null));
     }
 
     private static Map<String, Object> base(Exchange exchange) {
         Map<String, Object> meta = new LinkedHashMap<>();
-        Object chat = exchange.getMessage().getHeader(InboundMessages.CHAT_ID);
-        Object msg = exchange.getMessage().getHeader(InboundMessages.MESSAGE_ID);
+        Object chat = exchange.getMessage().getHeader(Headers.CHAT_ID);
+        Object msg = exchange.getMessage().getHeader(Headers.MESSAGE_ID);
         if (chat != null) {
             meta.put("chatId", chat.toString());
         }

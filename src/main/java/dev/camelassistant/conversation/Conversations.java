@@ -3,10 +3,10 @@ package dev.camelassistant.conversation;
 import java.sql.SQLException;
 import java.util.List;
 
+import dev.camelassistant.common.Headers;
 import dev.camelassistant.crypto.CredentialAuthenticationException;
 import dev.camelassistant.llm.ClaudeClient;
 import dev.camelassistant.llm.Turn;
-import dev.camelassistant.telegram.InboundMessages;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -113,7 +113,7 @@ public class Conversations {
     }
 
     private static long chatId(Exchange exchange) {
-        return Long.parseLong(exchange.getMessage().getHeader(InboundMessages.CHAT_ID, String.class));
+        return Long.parseLong(exchange.getMessage().getHeader(Headers.CHAT_ID, String.class));
     }
 
     private boolean databaseUsable() {

@@ -6,9 +6,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import dev.camelassistant.audit.AuditEntry;
 import dev.camelassistant.audit.AuditEvents;
+import dev.camelassistant.common.Markdown;
 import dev.camelassistant.logging.LogMasker;
 import dev.camelassistant.metrics.BotMetrics;
-import dev.camelassistant.telegram.TelegramHtml;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
@@ -115,10 +115,10 @@ public final class Alerts {
         Message in = exchange.getMessage();
         String body = in.getBody(String.class);
         if (body == null || body.isBlank()) {
-            return TelegramHtml.escapeMarkdown("⚠️ " + HealthReport.displayName(in.getHeader(SERVICE, String.class)) + ": "
+            return Markdown.escape("⚠️ " + HealthReport.displayName(in.getHeader(SERVICE, String.class)) + ": "
                    + in.getHeader(KIND, String.class));
         }
-        return TelegramHtml.escapeMarkdown(LogMasker.mask(body.strip()));
+        return Markdown.escape(LogMasker.mask(body.strip()));
     }
 
     /** "✅ Qdrant is back". */
@@ -150,5 +150,20 @@ public final class Alerts {
     private static String header(Message in, String name, String fallback) {
         String v = in.getHeader(name, String.class);
         return v == null || v.isBlank() ? fallback : v.trim();
+    }
+
+    /**
+     * Registers the alert counters that can occur, at 0: every service can be down, time out and
+     * recover; Claude's probe and requests also report the kinds of its API errors.
+     */
+    public static void expectAll(BotMetrics metrics, java.util.List<ServiceProbe> probes) {
+        for (ServiceProbe probe : probes) {
+            java.util.List<String> kinds = "claude".equals(probe.service())
+                    ? java.util.List.of(ServiceHealth.KIND_DOWN, ServiceHealth.KIND_TIMEOUT, ServiceHealth.KIND_REJECTED_KEY,
+                            ServiceHealth.KIND_UNKNOWN_MODEL, ServiceHealth.KIND_OVERLOADED, ServiceHealth.KIND_RATE_LIMITED,
+                            KIND_RECOVERED)
+                    : java.util.List.of(ServiceHealth.KIND_DOWN, ServiceHealth.KIND_TIMEOUT, KIND_RECOVERED);
+            kinds.forEach(kind -> metrics.expectAlert(probe.service(), kind));
+        }
     }
 }

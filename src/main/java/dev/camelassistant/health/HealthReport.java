@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-import dev.camelassistant.telegram.TelegramHtml;
+import dev.camelassistant.common.Markdown;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.Message;
@@ -37,7 +37,7 @@ public final class HealthReport {
      */
     public String report() {
         // sent as Markdown like every text: escaped, so error details read as written
-        return TelegramHtml.escapeMarkdown(format(prober.current()));
+        return Markdown.escape(format(prober.current()));
     }
 
     public String format(List<ServiceHealth> results) {

@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.camelassistant.common.Headers;
 import dev.camelassistant.metrics.BotMetrics;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -53,7 +54,7 @@ public final class ChatTurns {
             }
             if (waiting.get() >= maxWaiting) {
                 LOG.error("Too many messages wait for their turn ({}): message {} of chat {} is finished after the next restart",
-                        maxWaiting, exchange.getMessage().getHeader(InboundMessages.MESSAGE_ID), chat);
+                        maxWaiting, exchange.getMessage().getHeader(Headers.MESSAGE_ID), chat);
                 metrics.conversationRefused();
             } else {
                 queue.addLast(exchange.copy());
@@ -89,7 +90,7 @@ public final class ChatTurns {
         Exchange sent = template.send(conversationUri, next[0]);
         if (sent.getException() != null) {
             LOG.error("Message {} of chat {} could not be handed to the conversation route ({}); it is finished after the next restart",
-                    next[0].getMessage().getHeader(InboundMessages.MESSAGE_ID), chat,
+                    next[0].getMessage().getHeader(Headers.MESSAGE_ID), chat,
                     sent.getException().getClass().getSimpleName());
             next(chat);
         }
@@ -101,6 +102,6 @@ public final class ChatTurns {
     }
 
     private static String chatId(Exchange exchange) {
-        return exchange.getMessage().getHeader(InboundMessages.CHAT_ID, "", String.class);
+        return exchange.getMessage().getHeader(Headers.CHAT_ID, "", String.class);
     }
 }

@@ -1,5 +1,7 @@
 package dev.camelassistant.telegram;
 
+import dev.camelassistant.common.Markdown;
+
 /**
  * Texts of the built-in commands. Like everything the bot sends they are Markdown (rendered by
  * the outbound route): "&lt;reference&gt;" stays as written (raw HTML is shown as text), and what a
@@ -45,6 +47,6 @@ public final class Commands {
     }
 
     public String unknown(String command) {
-        return "I don't know the command " + TelegramHtml.escapeMarkdown(command) + ".\n\n" + help();
+        return "I don't know the command " + Markdown.escape(command) + ".\n\n" + help();
     }
 }

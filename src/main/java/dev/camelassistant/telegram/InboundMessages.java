@@ -2,6 +2,7 @@ package dev.camelassistant.telegram;
 
 import java.util.Locale;
 
+import dev.camelassistant.common.Headers;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.telegram.TelegramConstants;
@@ -18,10 +19,6 @@ import org.slf4j.LoggerFactory;
 public final class InboundMessages {
 
     public static final String KIND = "updateKind";
-    public static final String CHAT_ID = "chatId";
-    public static final String USER_ID = "userId";
-    public static final String MESSAGE_ID = "messageId";
-    public static final String COMMAND = "command";
     /** The group's title, or the person's name or @username (shown by /usage; never stored). */
     public static final String CHAT_NAME = "chatName";
     /** Telegram's chat type: private, group, supergroup. */
@@ -47,11 +44,11 @@ public final class InboundMessages {
             return;
         }
         String chatId = msg.getChat().getId();
-        in.setHeader(CHAT_ID, chatId);
+        in.setHeader(Headers.CHAT_ID, chatId);
         in.setHeader(TelegramConstants.TELEGRAM_CHAT_ID, chatId);
-        in.setHeader(USER_ID, msg.getFrom() != null && msg.getFrom().getId() != null
+        in.setHeader(Headers.USER_ID, msg.getFrom() != null && msg.getFrom().getId() != null
                 ? String.valueOf(msg.getFrom().getId()) : chatId);
-        in.setHeader(MESSAGE_ID, msg.getMessageId());
+        in.setHeader(Headers.MESSAGE_ID, msg.getMessageId());
         in.setHeader(CHAT_NAME, chatName(msg));
         in.setHeader(CHAT_TYPE, msg.getChat().getType());
         in.setHeader(ALLOWED, access.isAllowed(chatId));
@@ -59,7 +56,7 @@ public final class InboundMessages {
         String command = commandOf(msg.getText());
         in.setHeader(KIND, command == null ? "text" : "command");
         if (command != null) {
-            in.setHeader(COMMAND, command);
+            in.setHeader(Headers.COMMAND, command);
         }
         LOG.debug("Update from chat {} message {}: {} of {} characters", chatId, msg.getMessageId(),
                 command == null ? "text" : command, msg.getText().length());

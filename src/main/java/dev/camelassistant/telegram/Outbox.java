@@ -23,6 +23,7 @@ import javax.sql.DataSource;
 
 import dev.camelassistant.audit.AuditEntry;
 import dev.camelassistant.audit.AuditEvents;
+import dev.camelassistant.common.Headers;
 import dev.camelassistant.crypto.CredentialAuthenticationException;
 import dev.camelassistant.crypto.CredentialCipher;
 import dev.camelassistant.logging.CorrelationId;
@@ -218,7 +219,7 @@ public class Outbox {
             inbox.markAnswered(exchange);
             return;
         }
-        Long messageId = in.getHeader(InboundMessages.MESSAGE_ID, Long.class);
+        Long messageId = in.getHeader(Headers.MESSAGE_ID, Long.class);
         if (!write(parts, chatId, messageId)) {
             synchronized (unsaved) {
                 unsaved.addAll(parts);
@@ -294,7 +295,7 @@ public class Outbox {
         Message m = exchange.getMessage();
         String chat = String.valueOf(part.chatId);
         m.setHeader(TelegramConstants.TELEGRAM_CHAT_ID, chat);
-        m.setHeader(InboundMessages.CHAT_ID, chat);
+        m.setHeader(Headers.CHAT_ID, chat);
         m.setHeader(TelegramConstants.TELEGRAM_PARSE_MODE, "HTML");
         if (part.correlationId != null) {
             m.setHeader(CorrelationId.HEADER, part.correlationId);

@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import javax.sql.DataSource;
 
+import dev.camelassistant.common.Headers;
 import dev.camelassistant.crypto.CredentialAuthenticationException;
 import dev.camelassistant.crypto.CredentialCipher;
 import dev.camelassistant.logging.CorrelationId;
@@ -119,8 +120,8 @@ public class TelegramInbox extends ServiceSupport implements IdempotentRepositor
     /** Records the message; sets header {@value #DUPLICATE} when it was seen before. */
     public void claim(Exchange exchange) {
         Message in = exchange.getMessage();
-        long chatId = Long.parseLong(in.getHeader(InboundMessages.CHAT_ID, String.class));
-        long messageId = in.getHeader(InboundMessages.MESSAGE_ID, Long.class);
+        long chatId = Long.parseLong(in.getHeader(Headers.CHAT_ID, String.class));
+        long messageId = in.getHeader(Headers.MESSAGE_ID, Long.class);
         String key = chatId + ":" + messageId;
         boolean fresh;
         synchronized (recent) {
@@ -133,7 +134,7 @@ public class TelegramInbox extends ServiceSupport implements IdempotentRepositor
         unanswered.add(key);
         String text = in.getBody(String.class);
         Object[] row = {chatId, messageId, in.getHeader(CorrelationId.HEADER, String.class),
-                        in.getHeader(InboundMessages.USER_ID, String.class), seal(key, text), Timestamp.from(Instant.now())};
+                        in.getHeader(Headers.USER_ID, String.class), seal(key, text), Timestamp.from(Instant.now())};
         if (databaseUsable()) {
             try (Connection c = dataSource.getConnection();
                  PreparedStatement ps = c.prepareStatement("INSERT INTO telegram_inbox"
@@ -176,8 +177,8 @@ public class TelegramInbox extends ServiceSupport implements IdempotentRepositor
     /** The message's answer is stored: it no longer counts as pending. */
     void answered(Exchange exchange) {
         Message in = exchange.getMessage();
-        String chat = in.getHeader(InboundMessages.CHAT_ID, String.class);
-        Long messageId = in.getHeader(InboundMessages.MESSAGE_ID, Long.class);
+        String chat = in.getHeader(Headers.CHAT_ID, String.class);
+        Long messageId = in.getHeader(Headers.MESSAGE_ID, Long.class);
         if (chat != null && messageId != null) {
             unanswered.remove(chat + ":" + messageId);
         }
@@ -186,8 +187,8 @@ public class TelegramInbox extends ServiceSupport implements IdempotentRepositor
     /** The message is answered, and the database is away: the mark waits in memory (see {@link #flush}). */
     public void markAnswered(Exchange exchange) {
         Message in = exchange.getMessage();
-        String chat = in.getHeader(InboundMessages.CHAT_ID, String.class);
-        Long messageId = in.getHeader(InboundMessages.MESSAGE_ID, Long.class);
+        String chat = in.getHeader(Headers.CHAT_ID, String.class);
+        Long messageId = in.getHeader(Headers.MESSAGE_ID, Long.class);
         if (chat == null || messageId == null) {
             return;
         }
@@ -313,10 +314,10 @@ public class TelegramInbox extends ServiceSupport implements IdempotentRepositor
         Map<String, Object> m = exchange.getMessage().getBody(Map.class);
         Message in = exchange.getMessage();
         in.setHeader(CorrelationId.HEADER, m.get("correlationId"));
-        in.setHeader(InboundMessages.CHAT_ID, m.get("chatId"));
+        in.setHeader(Headers.CHAT_ID, m.get("chatId"));
         in.setHeader(TelegramConstants.TELEGRAM_CHAT_ID, m.get("chatId"));
-        in.setHeader(InboundMessages.USER_ID, m.get("userId"));
-        in.setHeader(InboundMessages.MESSAGE_ID, m.get("messageId"));
+        in.setHeader(Headers.USER_ID, m.get("userId"));
+        in.setHeader(Headers.MESSAGE_ID, m.get("messageId"));
         in.setBody(m.get("text"));
         unanswered.add(m.get("chatId") + ":" + m.get("messageId"));
     }

@@ -10,6 +10,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
+import dev.camelassistant.common.Headers;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
@@ -48,7 +49,7 @@ public class TypingIndicator implements AutoCloseable {
     }
 
     public void start(Exchange exchange) {
-        String chatId = exchange.getMessage().getHeader(InboundMessages.CHAT_ID, String.class);
+        String chatId = exchange.getMessage().getHeader(Headers.CHAT_ID, String.class);
         if (chatId == null || periodMs <= 0 || scheduler.isShutdown()) {
             return;
         }

@@ -2,7 +2,7 @@ package dev.camelassistant.usage;
 
 import java.util.Map;
 
-import dev.camelassistant.telegram.TelegramHtml;
+import dev.camelassistant.common.Markdown;
 import dev.camelassistant.usage.UsageLedger.Amount;
 
 /**
@@ -43,7 +43,7 @@ public class UsageReport {
             month.forEach((chat, a) -> {
                 sb.append("\n• ").append(chat);
                 // a group title or a person's name is theirs to choose: shown as written, never as Markdown
-                String name = chat == ownerChat ? "you" : TelegramHtml.escapeMarkdown(budget.chatNames().get(chat));
+                String name = chat == ownerChat ? "you" : Markdown.escape(budget.chatNames().get(chat));
                 if (name != null) {
                     sb.append(" (").append(name).append(')');
                 }

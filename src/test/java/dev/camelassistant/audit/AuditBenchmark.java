@@ -193,7 +193,7 @@ public final class AuditBenchmark {
         try (FakeTelegram telegram = new FakeTelegram(); FakeClaude claude = new FakeClaude(); TestDatabases db = TestDatabases.create()) {
             claude.answers("A short answer.", 0);
             Main main = new Main();
-            main.configure().addConfiguration(AppConfiguration.class);
+            AppConfiguration.addTo(main.configure());
             main.bind("managementServerFactory", new dev.camelassistant.management.ManagementServerFactory());
             List<String> chats = new ArrayList<>();
             for (int i = 0; i < CHATS; i++) {

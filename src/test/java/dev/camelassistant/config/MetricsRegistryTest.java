@@ -14,7 +14,7 @@ class MetricsRegistryTest {
     @Test
     void withoutCamelMetricsAPrometheusRegistryIsCreatedAndBound() {
         DefaultRegistry registry = new DefaultRegistry();
-        MeterRegistry created = AppConfiguration.meterRegistry(registry);
+        MeterRegistry created = CoreConfiguration.meterRegistry(registry);
         assertThat(created).isInstanceOf(PrometheusMeterRegistry.class);
         assertThat(registry.lookupByName("metricsRegistry")).isSameAs(created);
     }
@@ -24,7 +24,7 @@ class MetricsRegistryTest {
         DefaultRegistry registry = new DefaultRegistry();
         PrometheusMeterRegistry camels = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         registry.bind("metricsRegistry", camels);
-        assertThat(AppConfiguration.meterRegistry(registry)).isSameAs(camels);
+        assertThat(CoreConfiguration.meterRegistry(registry)).isSameAs(camels);
         assertThat(registry.lookupByName("metricsRegistry")).isSameAs(camels);
     }
 }

@@ -37,7 +37,7 @@ class ConversationRestartTest extends BotRouteTestSupport {
         context.stop();
 
         Main restarted = new Main();
-        restarted.configure().addConfiguration(AppConfiguration.class);
+        AppConfiguration.addTo(restarted.configure());
         restarted.bind("managementServerFactory", new ManagementServerFactory());
         Properties p = useOverridePropertiesWithPropertiesComponent();
         p.put("app.http-port", String.valueOf(freePort()));

@@ -47,7 +47,7 @@ class AlertsMetricsTest {
     @Test
     void theKnownServicesAndKindsAreThereAtZeroFromTheStart() {
         List<ServiceProbe> probes = List.of(new RedisProbe(null), new ClaudeProbe(null, "", "", ""));
-        HealthConfiguration.expectAlerts(metrics, probes);
+        Alerts.expectAll(metrics, probes);
         assertThat(alerts("redis", "down")).isZero();
         assertThat(alerts("redis", "recovered")).isZero();
         assertThat(alerts("claude", "rejected_key")).isZero();

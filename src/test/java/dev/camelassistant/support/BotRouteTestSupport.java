@@ -57,7 +57,7 @@ public abstract class BotRouteTestSupport extends CamelMainTestSupport {
 
     @Override
     protected void configure(MainConfigurationProperties configuration) {
-        configuration.addConfiguration(AppConfiguration.class);
+        AppConfiguration.addTo(configuration);
     }
 
     @Override

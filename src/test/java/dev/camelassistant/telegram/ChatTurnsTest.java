@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.camelassistant.common.Headers;
 import dev.camelassistant.metrics.BotMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.CamelContext;
@@ -52,7 +53,7 @@ class ChatTurnsTest {
     }
 
     private void work(Exchange e, long workMs) throws InterruptedException {
-        String chat = e.getMessage().getHeader(InboundMessages.CHAT_ID, String.class);
+        String chat = e.getMessage().getHeader(Headers.CHAT_ID, String.class);
         int now = running.computeIfAbsent(chat, k -> new AtomicInteger()).incrementAndGet();
         mostRunningForOneChat.accumulateAndGet(now, Math::max);
         Thread.sleep(workMs);
@@ -68,10 +69,10 @@ class ChatTurnsTest {
     void aBusyChatsMessagesGoOneAtATimeInOrderWhileAnotherChatIsNotHeldUp() throws Exception {
         ProducerTemplate submit = start(1000, 50);
         for (int i = 0; i < 30; i++) {
-            submit.sendBodyAndHeader("direct:submit", i, InboundMessages.CHAT_ID, "busy");
+            submit.sendBodyAndHeader("direct:submit", i, Headers.CHAT_ID, "busy");
         }
         long sentAt = System.nanoTime();
-        submit.sendBodyAndHeader("direct:submit", 0, InboundMessages.CHAT_ID, "other");
+        submit.sendBodyAndHeader("direct:submit", 0, Headers.CHAT_ID, "other");
 
         await().atMost(Duration.ofSeconds(10)).until(() -> handled.getOrDefault("busy", List.of()).size() == 30);
         long otherMs = (finishedAt.get("other/0") - sentAt) / 1_000_000;
@@ -88,7 +89,7 @@ class ChatTurnsTest {
     void messagesBeyondTheLimitAreRefusedAndCountedTheOthersKeepTheirOrder() throws Exception {
         ProducerTemplate submit = start(3, 200);
         for (int i = 0; i < 6; i++) {
-            submit.sendBodyAndHeader("direct:submit", i, InboundMessages.CHAT_ID, "flood");
+            submit.sendBodyAndHeader("direct:submit", i, Headers.CHAT_ID, "flood");
         }
         // one runs, three wait, two are refused
         await().atMost(Duration.ofSeconds(5)).until(() -> handled.getOrDefault("flood", List.of()).size() == 4);

@@ -22,6 +22,7 @@ import javax.sql.DataSource;
 
 import dev.camelassistant.audit.AuditEntry;
 import dev.camelassistant.audit.AuditEvents;
+import dev.camelassistant.common.Headers;
 import dev.camelassistant.crypto.CredentialCipher;
 import dev.camelassistant.crypto.KeyRing;
 import dev.camelassistant.metrics.BotMetrics;
@@ -322,9 +323,9 @@ class OutboxTest {
     private Exchange reply(long chat, Long messageId, String markdown) {
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
         exchange.getMessage().setHeader(TelegramConstants.TELEGRAM_CHAT_ID, String.valueOf(chat));
-        exchange.getMessage().setHeader(InboundMessages.CHAT_ID, String.valueOf(chat));
+        exchange.getMessage().setHeader(Headers.CHAT_ID, String.valueOf(chat));
         if (messageId != null) {
-            exchange.getMessage().setHeader(InboundMessages.MESSAGE_ID, messageId);
+            exchange.getMessage().setHeader(Headers.MESSAGE_ID, messageId);
         }
         exchange.getMessage().setHeader("correlationId", "c-" + chat);
         exchange.getMessage().setBody(markdown);

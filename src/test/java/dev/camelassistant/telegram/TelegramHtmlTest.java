@@ -1,5 +1,6 @@
 package dev.camelassistant.telegram;
 
+import dev.camelassistant.common.Markdown;
 import dev.camelassistant.support.TelegramHtmlRules;
 import org.junit.jupiter.api.Test;
 
@@ -93,7 +94,7 @@ class TelegramHtmlTest {
     @Test
     void escapedMarkdownRendersToTheSameText() {
         String text = "⚠️ *Qdrant* is down: <html> _x_ `y` [z](w) # 1. - > & \\ ~~s~~ | claude-sonnet-4-6";
-        String html = render(TelegramHtml.escapeMarkdown(text));
+        String html = render(Markdown.escape(text));
         assertThat(TelegramHtml.visibleText(html)).isEqualTo(text);
         assertThat(html).doesNotContain("<b>", "<i>", "<code>", "<a ", "<s>");
     }
@@ -101,7 +102,7 @@ class TelegramHtmlTest {
     @Test
     void aCodeBlockHoldsAnyTextVerbatim() {
         String text = "a ``` b\n```\n<c> & *d*";
-        String html = render(TelegramHtml.codeBlock(text));
+        String html = render(Markdown.codeBlock(text));
         assertThat(html).startsWith("<pre>").endsWith("</pre>");
         assertThat(TelegramHtml.visibleText(html)).isEqualTo(text);
     }

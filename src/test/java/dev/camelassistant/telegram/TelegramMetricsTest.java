@@ -5,6 +5,7 @@ import java.sql.SQLTransientConnectionException;
 
 import javax.sql.DataSource;
 
+import dev.camelassistant.common.Headers;
 import dev.camelassistant.crypto.CredentialCipher;
 import dev.camelassistant.crypto.KeyRing;
 import dev.camelassistant.metrics.BotMetrics;
@@ -116,9 +117,9 @@ class TelegramMetricsTest {
 
     private Exchange message(String chat, long messageId) {
         Exchange exchange = new DefaultExchange(context);
-        exchange.getMessage().setHeader(InboundMessages.CHAT_ID, chat);
-        exchange.getMessage().setHeader(InboundMessages.USER_ID, chat);
-        exchange.getMessage().setHeader(InboundMessages.MESSAGE_ID, messageId);
+        exchange.getMessage().setHeader(Headers.CHAT_ID, chat);
+        exchange.getMessage().setHeader(Headers.USER_ID, chat);
+        exchange.getMessage().setHeader(Headers.MESSAGE_ID, messageId);
         exchange.getMessage().setBody("hello");
         return exchange;
     }
