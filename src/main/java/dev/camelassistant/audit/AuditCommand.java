@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 
 import dev.camelassistant.common.Markdown;
-import dev.camelassistant.telegram.InboundMessages;
 
 /**
  * The owner's {@code /audit <reference>}: what happened to one message, from the reference printed
@@ -29,7 +28,7 @@ public class AuditCommand {
     }
 
     public String reply(String commandText) {
-        String ref = InboundMessages.commandArgument(commandText);
+        String ref = commandArgument(commandText);
         if (ref.isEmpty()) {
             return "Usage: /audit <reference> (the reference is printed in every error reply).";
         }
@@ -43,6 +42,13 @@ public class AuditCommand {
             return "I can't read the audit trail right now (the database is not answering). Please try again later.";
         }
         return format(ref, entries);
+    }
+
+    /** The argument of a command ("/audit abc" → "abc"), or empty. */
+    static String commandArgument(String text) {
+        String t = text == null ? "" : text.strip();
+        int space = t.indexOf(' ');
+        return space < 0 ? "" : t.substring(space + 1).strip();
     }
 
     static String format(String ref, List<AuditEntry> entries) {

@@ -75,13 +75,6 @@ public final class InboundMessages {
         return end == 1 ? null : t.substring(0, end).toLowerCase(Locale.ROOT);
     }
 
-    /** The argument of a command ("/audit abc" → "abc"), or empty. */
-    public static String commandArgument(String text) {
-        String t = text == null ? "" : text.strip();
-        int space = t.indexOf(' ');
-        return space < 0 ? "" : t.substring(space + 1).strip();
-    }
-
     private static String describe(Object body) {
         if (body == null) {
             return "update without message (edited message or other kind)";
