@@ -48,7 +48,7 @@ class CamelAssistantTest {
     }
 
     @Test
-    void helpAndUnknownCommands() throws Exception {
+    void helpListsTheCommandsAndAnUnknownCommandIsAUsageError() throws Exception {
         JavaProcess.Result help = JavaProcess.run(Map.of(), null, "--help");
         assertThat(help.exitCode()).isZero();
         assertThat(help.stdout()).contains("credentials set NAME").contains("keygen").contains("healthcheck");

@@ -27,8 +27,12 @@ class SettingsTest {
     }
 
     @Test
-    void theMinimalBotSettingsAreEnough() {
+    void theMinimalBotSettingsAreEnoughAndLackingOneOfThemIsNot() {
         assertThat(Settings.validate(valid())).isEmpty();
+        // the control: the same settings less one required variable are refused, naming it
+        Map<String, String> lacking = valid();
+        lacking.remove("TELEGRAM_BOT_TOKEN");
+        assertThat(Settings.validate(lacking)).singleElement().asString().startsWith("TELEGRAM_BOT_TOKEN");
     }
 
     @Test
@@ -173,6 +177,9 @@ class SettingsTest {
         env.put("ENCRYPTION_KEY", "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff");
         env.put("TELEGRAM_ALLOWED_CHAT_IDS", "2002,-1003");
         assertThat(Settings.validate(env)).isEmpty();
+        // the control: a cron expression of five fields (Unix, not Quartz) is refused
+        env.put("AUDIT_CLEANUP_CRON", "0 0 3 * *");
+        assertThat(Settings.validate(env)).singleElement().asString().startsWith("AUDIT_CLEANUP_CRON");
     }
 
     @Test

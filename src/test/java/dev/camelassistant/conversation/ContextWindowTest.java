@@ -135,8 +135,10 @@ class ContextWindowTest {
     }
 
     @Test
-    void anEmptyHistoryGivesAnEmptyWindow() {
+    void anEmptyHistoryOrALoneQuestionGivesAnEmptyWindowAndOneExchangeDoesNot() {
         assertThat(ContextWindow.select(List.of(), 20_000, "s", "q", 1.0)).isEmpty();
         assertThat(ContextWindow.select(List.of(Turn.user("alone")), 20_000, "s", "q", 1.0)).isEmpty();
+        // the control: a whole exchange is kept
+        assertThat(ContextWindow.select(List.of(Turn.user("u"), Turn.assistant("a")), 20_000, "s", "q", 1.0)).hasSize(2);
     }
 }

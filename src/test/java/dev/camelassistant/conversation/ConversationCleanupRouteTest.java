@@ -70,9 +70,9 @@ class ConversationCleanupRouteTest {
                 ctx.stop();
             }
         }
-        assertThat(count("SELECT count(*) FROM conversations WHERE chat_id = 1")).isZero();
-        assertThat(count("SELECT count(*) FROM conversations WHERE chat_id = 2")).as("positive control").isEqualTo(1);
-        assertThat(count("SELECT count(*) FROM conversation_turns")).isEqualTo(2);
+        assertThat(DB.count("SELECT count(*) FROM conversations WHERE chat_id = 1")).isZero();
+        assertThat(DB.count("SELECT count(*) FROM conversations WHERE chat_id = 2")).as("positive control").isEqualTo(1);
+        assertThat(DB.count("SELECT count(*) FROM conversation_turns")).isEqualTo(2);
     }
 
     private static void load(CamelContext ctx) throws Exception {
@@ -86,10 +86,4 @@ class ConversationCleanupRouteTest {
         }
     }
 
-    private static long count(String sql) throws Exception {
-        try (Connection c = DB.dataSource().getConnection(); ResultSet rs = c.createStatement().executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
 }

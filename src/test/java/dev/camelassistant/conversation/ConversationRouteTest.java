@@ -119,7 +119,7 @@ class ConversationRouteTest extends BotRouteTestSupport {
             assertThat(roles(first)).containsExactly("user");
 
             // cache usage in the log line and the audit trail
-            await().atMost(Duration.ofSeconds(10)).until(() -> count("SELECT count(*) FROM audit_trail WHERE action = 'llm_request'"
+            await().atMost(Duration.ofSeconds(10)).until(() -> db.count("SELECT count(*) FROM audit_trail WHERE action = 'llm_request'"
                     + " AND metadata->>'chatId' = '" + chat + "' AND metadata ? 'cacheReadInputTokens'"
                     + " AND metadata ? 'cacheCreationInputTokens'") == 3);
             assertThat(logs.lines()).anyMatch(l -> l.contains("llm_response") && l.contains("\"cacheReadInputTokens\"")
@@ -137,8 +137,8 @@ class ConversationRouteTest extends BotRouteTestSupport {
         JsonNode after = requestFor("Which word did I ask you to remember?");
         assertThat(roles(after)).containsExactly("user");
         assertThat(after.toString()).doesNotContain("Marzipan");
-        assertThat(count("SELECT count(*) FROM conversations WHERE chat_id = " + chat)).isEqualTo(2);
-        assertThat(count("SELECT count(*) FROM conversation_turns t JOIN conversations c ON c.id = t.conversation_id"
+        assertThat(db.count("SELECT count(*) FROM conversations WHERE chat_id = " + chat)).isEqualTo(2);
+        assertThat(db.count("SELECT count(*) FROM conversation_turns t JOIN conversations c ON c.id = t.conversation_id"
                          + " WHERE c.chat_id = " + chat + " AND c.ended_at IS NOT NULL")).as("the old turns").isEqualTo(2);
     }
 
@@ -179,7 +179,7 @@ class ConversationRouteTest extends BotRouteTestSupport {
         JsonNode third = requestFor("Third, about daisies.");
         assertThat(texts(third)).containsExactly("First, about tulips.", "echo: First, about tulips.", "Third, about daisies.");
         assertThat(roles(third)).containsExactly("user", "assistant", "user");
-        assertThat(count("SELECT count(*) FROM conversation_turns t JOIN conversations c ON c.id = t.conversation_id"
+        assertThat(db.count("SELECT count(*) FROM conversation_turns t JOIN conversations c ON c.id = t.conversation_id"
                          + " WHERE c.chat_id = " + chat)).isEqualTo(4);
     }
 
@@ -212,7 +212,7 @@ class ConversationRouteTest extends BotRouteTestSupport {
         List<String> words = List.of("Xylophonist", "Brachiosaurus", "Quetzalcoatl", "Pomegranate");
         ask(chat, "Tell the " + words.get(0) + " about the " + words.get(1));
         ask(chat, "And the " + words.get(2) + " ate a " + words.get(3));
-        await().atMost(Duration.ofSeconds(5)).until(() -> count("SELECT count(*) FROM telegram_inbox WHERE chat_id = " + chat
+        await().atMost(Duration.ofSeconds(5)).until(() -> db.count("SELECT count(*) FROM telegram_inbox WHERE chat_id = " + chat
                 + " AND state = 'answered'") == 2);
 
         StringBuilder dump = new StringBuilder();
@@ -261,10 +261,4 @@ class ConversationRouteTest extends BotRouteTestSupport {
         }
     }
 
-    long count(String sql) throws Exception {
-        try (Connection c = db.dataSource().getConnection(); ResultSet rs = c.createStatement().executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
 }

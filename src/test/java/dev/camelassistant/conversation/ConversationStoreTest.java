@@ -54,8 +54,8 @@ class ConversationStoreTest {
         assertThat(store.startNew(chat)).as("nothing current to end").isFalse();
         store.append(chat, false, "fresh", "start", null);
         assertThat(store.current(chat).turns()).extracting(Turn::text).containsExactly("fresh", "start");
-        assertThat(count("SELECT count(*) FROM conversations WHERE chat_id = " + chat)).isEqualTo(2);
-        assertThat(count("SELECT count(*) FROM conversation_turns t JOIN conversations c ON c.id = t.conversation_id"
+        assertThat(DB.count("SELECT count(*) FROM conversations WHERE chat_id = " + chat)).isEqualTo(2);
+        assertThat(DB.count("SELECT count(*) FROM conversation_turns t JOIN conversations c ON c.id = t.conversation_id"
                          + " WHERE c.chat_id = " + chat)).as("the old conversation is kept").isEqualTo(8);
     }
 
@@ -79,7 +79,7 @@ class ConversationStoreTest {
         store.append(chat, false, "old q", "old a", null);
         store.append(chat, true, "new q", "new a", null);
         assertThat(store.current(chat).turns()).extracting(Turn::text).containsExactly("new q", "new a");
-        assertThat(count("SELECT count(*) FROM conversations WHERE chat_id = " + chat + " AND ended_at IS NOT NULL"))
+        assertThat(DB.count("SELECT count(*) FROM conversations WHERE chat_id = " + chat + " AND ended_at IS NOT NULL"))
                 .isEqualTo(1);
     }
 
@@ -188,16 +188,16 @@ class ConversationStoreTest {
         store.startNew(703);
         execute("UPDATE conversations SET last_activity_at = '2026-01-01T00:00:00Z' WHERE chat_id = 701");
         execute("UPDATE conversations SET last_activity_at = '2026-01-29T00:00:00Z' WHERE chat_id IN (702, 703)");
-        long before = count("SELECT count(*) FROM conversations");
+        long before = DB.count("SELECT count(*) FROM conversations");
         ConversationRetention retention = new ConversationRetention(DB.dataSource(), AuditRecorder.NONE, 30, 1,
                 Clock.fixed(Instant.parse("2026-02-15T00:00:00Z"), ZoneOffset.UTC));
         long deleted = retention.purge();
         assertThat(deleted).isGreaterThanOrEqualTo(1);
-        assertThat(count("SELECT count(*) FROM conversations WHERE chat_id = 701")).isZero();
-        assertThat(count("SELECT count(*) FROM conversation_turns WHERE conversation_id NOT IN (SELECT id FROM conversations)"))
+        assertThat(DB.count("SELECT count(*) FROM conversations WHERE chat_id = 701")).isZero();
+        assertThat(DB.count("SELECT count(*) FROM conversation_turns WHERE conversation_id NOT IN (SELECT id FROM conversations)"))
                 .as("turns go with their conversation").isZero();
-        assertThat(count("SELECT count(*) FROM conversations WHERE chat_id IN (702, 703)")).as("positive control").isEqualTo(2);
-        assertThat(count("SELECT count(*) FROM conversations")).isEqualTo(before - deleted);
+        assertThat(DB.count("SELECT count(*) FROM conversations WHERE chat_id IN (702, 703)")).as("positive control").isEqualTo(2);
+        assertThat(DB.count("SELECT count(*) FROM conversations")).isEqualTo(before - deleted);
     }
 
     private static Exchange exchange(long chat, String body) {
@@ -227,10 +227,4 @@ class ConversationStoreTest {
         }
     }
 
-    static long count(String sql) throws Exception {
-        try (Connection c = DB.dataSource().getConnection(); ResultSet rs = c.createStatement().executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
 }

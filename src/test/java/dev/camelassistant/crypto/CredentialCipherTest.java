@@ -27,7 +27,7 @@ class CredentialCipherTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", "hunter2", "päßwörd ✓ 🔑🐪 密码 パスワード 비밀번호", "line1\nline2\r\n\u0000tail"})
-    void roundTrips(String value) {
+    void aValueDecryptsBackUnderTheNameItWasEncryptedWith(String value) {
         EncryptedPayload p = cipher.encrypt(value, "some.name");
         assertThat(cipher.decrypt(p, "some.name")).isEqualTo(value);
         assertThat(p.keyVersion()).isEqualTo(KeyRing.of(KEY_A).currentVersion());
@@ -58,7 +58,7 @@ class CredentialCipherTest {
     }
 
     @Test
-    void isThreadSafe() throws Exception {
+    void eightThreadsEncryptingAtOnceDecryptTheirOwnValuesWithDistinctIvs() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(8);
         Set<String> ivs = ConcurrentHashMap.newKeySet();
         try {
@@ -107,8 +107,9 @@ class CredentialCipherTest {
     }
 
     @Test
-    void everyBitOfTheTagMatters() {
+    void flippingAnyBitOfTheTagFailsAuthentication() {
         EncryptedPayload p = cipher.encrypt("v", "n");
+        assertThat(cipher.decrypt(p, "n")).isEqualTo("v");
         for (int bit = 0; bit < 128; bit++) {
             EncryptedPayload bad = new EncryptedPayload(p.ciphertext(), p.iv(), flipBit(p.tag(), bit), p.keyVersion());
             assertThatThrownBy(() -> cipher.decrypt(bad, "n")).isInstanceOf(CredentialAuthenticationException.class);
@@ -116,8 +117,9 @@ class CredentialCipherTest {
     }
 
     @Test
-    void wrongNameFails() {
+    void decryptingUnderAnotherNameFailsAuthentication() {
         EncryptedPayload p = cipher.encrypt("secret", "github.token");
+        assertThat(cipher.decrypt(p, "github.token")).isEqualTo("secret");
         assertThatThrownBy(() -> cipher.decrypt(p, "gitlab.token"))
                 .isInstanceOf(CredentialAuthenticationException.class)
                 .hasMessage("credential 'gitlab.token' could not be authenticated: wrong key, wrong name or tampered data");
@@ -127,8 +129,9 @@ class CredentialCipherTest {
     }
 
     @Test
-    void wrongKeyFails() {
+    void aPayloadOfAnotherKeyFailsAuthentication() {
         EncryptedPayload p = cipher.encrypt("secret", "n");
+        assertThat(cipher.decrypt(p, "n")).isEqualTo("secret");
         CredentialCipher other = new CredentialCipher(KeyRing.of(KEY_B));
         // the other ring does not know A's version at all
         assertThatThrownBy(() -> other.decrypt(p, "n"))

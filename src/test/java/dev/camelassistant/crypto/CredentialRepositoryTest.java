@@ -121,6 +121,7 @@ class CredentialRepositoryTest {
     @Test
     void renamingARowMakesItUnreadable() throws Exception {
         repo.store("original", "v");
+        assertThat(repo.retrieve("original")).contains("v");
         sql("UPDATE credentials SET name = 'renamed' WHERE name = 'original'");
         assertThatThrownBy(() -> repo.retrieve("renamed")).isInstanceOf(CredentialAuthenticationException.class);
     }

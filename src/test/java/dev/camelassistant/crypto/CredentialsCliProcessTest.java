@@ -54,7 +54,7 @@ class CredentialsCliProcessTest {
     }
 
     @Test
-    void setGetListDelete() throws Exception {
+    void aCredentialSetThroughTheJarIsReadListedAndDeleted() throws Exception {
         String value = "line one\nzwei ✓ 🔑 密码";
         Result set = cli(env(KEY_A), value + "\n", "credentials", "set", "mail.password");
         assertThat(set.exitCode()).as(set.toString()).isZero();

@@ -102,7 +102,7 @@ class CredentialsCliTest {
     }
 
     @Test
-    void setGetListDeleteAndRotate() {
+    void credentialCommandsSetGetListDeleteAndRotateWithTheDocumentedExitCodes() {
         requireExternalDatabase();
         Result set = run(env(KEY_A), "s3cret ✓ 🐪\n", "credentials", "set", "mail.password");
         assertThat(set.exitCode()).isZero();

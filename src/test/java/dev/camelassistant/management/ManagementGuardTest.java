@@ -26,6 +26,8 @@ class ManagementGuardTest {
 
     @Test
     void everythingElseIsNotHealthAndSoNeedsCredentials() {
+        // the control: the health path itself is recognised by the same call
+        assertThat(guard.healthOf("/observe/health")).isEqualTo(ManagementGuard.Health.ALL);
         assertThat(guard.healthOf("/observe/healthz")).isNull();
         assertThat(guard.healthOf("/observe/health/other")).isNull();
         assertThat(guard.healthOf("/observe/metrics")).isNull();

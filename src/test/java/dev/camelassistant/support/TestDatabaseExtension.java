@@ -35,4 +35,9 @@ public final class TestDatabaseExtension implements BeforeAllCallback, AfterAllC
     public DataSource dataSource() {
         return db.dataSource();
     }
+
+    /** {@link Sql#count} on this class's database. */
+    public long count(String sql) {
+        return Sql.count(dataSource(), sql);
+    }
 }

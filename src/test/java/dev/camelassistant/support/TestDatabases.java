@@ -100,4 +100,9 @@ public final class TestDatabases implements AutoCloseable {
             }
         }
     }
+
+    /** {@link Sql#count} on this database. */
+    public long count(String sql) {
+        return Sql.count(dataSource(), sql);
+    }
 }

@@ -92,7 +92,7 @@ class OutboxTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> delivered(chat).size() == 3);
         assertThat(delivered(chat)).containsExactlyElementsOf(expected);
         assertThat(mostInFlightForOneChat.get()).as("one part of a chat on its way at a time").isEqualTo(1);
-        await().atMost(Duration.ofSeconds(5)).until(() -> count("SELECT count(*) FROM telegram_outbox WHERE chat_id = " + chat
+        await().atMost(Duration.ofSeconds(5)).until(() -> DB.count("SELECT count(*) FROM telegram_outbox WHERE chat_id = " + chat
                                                                 + " AND state = 'sent' AND payload IS NULL") == 3);
         assertThat(query("SELECT state FROM telegram_inbox WHERE chat_id = " + chat + " AND message_id = 7"))
                 .containsExactly("answered");
@@ -106,7 +106,7 @@ class OutboxTest {
         telegramBlocked = new CountDownLatch(1);
         Outbox outbox = outbox(64 << 20);
         outbox.store(reply(chat, null, "the launch code is swordfish"));
-        await().atMost(Duration.ofSeconds(5)).until(() -> count("SELECT count(*) FROM telegram_outbox WHERE chat_id = " + chat) == 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> DB.count("SELECT count(*) FROM telegram_outbox WHERE chat_id = " + chat) == 1);
         List<String> payload = query("SELECT payload FROM telegram_outbox WHERE chat_id = " + chat);
         assertThat(payload.get(0)).isNotBlank().doesNotContain("swordfish");
         telegramBlocked.countDown();
@@ -159,7 +159,7 @@ class OutboxTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> delivered(blocked).size() == 1 && delivered(other).size() == 1);
         assertThat(delivered(blocked)).containsExactly("second");
         assertThat(attempts.get(blocked)).as("the refused part is not tried again").containsExactly("first", "second");
-        await().atMost(Duration.ofSeconds(5)).until(() -> count("SELECT count(*) FROM telegram_outbox WHERE chat_id = " + blocked
+        await().atMost(Duration.ofSeconds(5)).until(() -> DB.count("SELECT count(*) FROM telegram_outbox WHERE chat_id = " + blocked
                                                                 + " AND state <> 'pending'") == 2);
         assertThat(query("SELECT state || ':' || coalesce(reason, '') FROM telegram_outbox WHERE chat_id = " + blocked + " ORDER BY id"))
                 .containsExactly("failed:Telegram answered HTTP 403: {\"ok\":false,\"description\":\"Forbidden: bot was blocked by the user\"}",
@@ -178,7 +178,7 @@ class OutboxTest {
         outboxes.add(first);
         String reply = threeParts("resumed");
         first.store(reply(chat, null, reply));
-        assertThat(count("SELECT count(*) FROM telegram_outbox WHERE chat_id = " + chat + " AND state = 'pending'")).isEqualTo(3);
+        assertThat(DB.count("SELECT count(*) FROM telegram_outbox WHERE chat_id = " + chat + " AND state = 'pending'")).isEqualTo(3);
         // part one was confirmed by Telegram before the crash
         execute("UPDATE telegram_outbox SET state = 'sent', payload = NULL WHERE chat_id = " + chat + " AND part_no = 0");
         Thread.sleep(5); // the next process starts later
@@ -190,7 +190,7 @@ class OutboxTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> delivered(chat).size() == 2);
         Thread.sleep(300);
         assertThat(delivered(chat)).containsExactly(expected.get(1), expected.get(2));
-        await().atMost(Duration.ofSeconds(5)).until(() -> count("SELECT count(*) FROM telegram_outbox WHERE chat_id = " + chat
+        await().atMost(Duration.ofSeconds(5)).until(() -> DB.count("SELECT count(*) FROM telegram_outbox WHERE chat_id = " + chat
                                                                 + " AND state = 'sent'") == 3);
     }
 
@@ -229,7 +229,7 @@ class OutboxTest {
         outbox.store(reply(sentNow, null, "straight through"));
         outbox.store(reply(retried, null, "after a pause"));
         await().atMost(Duration.ofSeconds(5)).until(() -> delivered(sentNow).size() == 1);
-        assertThat(count("SELECT count(*) FROM telegram_outbox WHERE chat_id IN (" + sentNow + ", " + retried + ")")).isZero();
+        assertThat(DB.count("SELECT count(*) FROM telegram_outbox WHERE chat_id IN (" + sentNow + ", " + retried + ")")).isZero();
 
         databaseDown.set(false);
         Thread.sleep(2100); // the outbox tries the database again 2 s after a failure
@@ -239,7 +239,7 @@ class OutboxTest {
         // the reply sent while the database was away needs no row; the one still waiting got its row, now sent
         await().atMost(Duration.ofSeconds(5)).until(() -> query("SELECT state FROM telegram_outbox WHERE chat_id = " + retried)
                 .equals(List.of("sent")));
-        assertThat(count("SELECT count(*) FROM telegram_outbox WHERE chat_id = " + sentNow)).isZero();
+        assertThat(DB.count("SELECT count(*) FROM telegram_outbox WHERE chat_id = " + sentNow)).isZero();
     }
 
     @Test
@@ -365,12 +365,6 @@ class OutboxTest {
         }
     }
 
-    private static long count(String sql) throws SQLException {
-        try (Connection c = DB.dataSource().getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
 
     private static List<String> query(String sql) throws SQLException {
         List<String> out = new ArrayList<>();

@@ -131,7 +131,10 @@ class ReplySplitterTest {
         for (int i = 0; i < 80; i++) {
             md.append("- a\n  - b\n");
         }
-        for (String h : s.htmlParts(md.toString())) {
+        List<String> parts = s.htmlParts(md.toString());
+        // the loop below checks something: the text was cut, into more than one part
+        assertThat(parts).hasSizeGreaterThan(1);
+        for (String h : parts) {
             TelegramHtmlRules.Parsed p = TelegramHtmlRules.parse(h);
             assertThat(p.error()).isNull();
             assertThat(p.visibleText().length()).isLessThanOrEqualTo(300);

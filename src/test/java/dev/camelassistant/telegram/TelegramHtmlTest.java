@@ -18,7 +18,7 @@ class TelegramHtmlTest {
     }
 
     @Test
-    void emphasisNestedAndStrikethrough() {
+    void nestedEmphasisAndStrikethroughRenderToTagsTelegramAccepts() {
         assertThat(render("**bold *and italic* inside**")).isEqualTo("<b>bold <i>and italic</i> inside</b>");
         assertThat(render("_it **strong** it_")).isEqualTo("<i>it <b>strong</b> it</i>");
         assertThat(render("***both***")).isEqualTo("<i><b>both</b></i>");
@@ -52,7 +52,7 @@ class TelegramHtmlTest {
     }
 
     @Test
-    void headingsListsQuotesAndBreaks() {
+    void headingsListsQuotesAndBreaksRenderToTagsTelegramAccepts() {
         assertThat(render("# Title\n\nText")).isEqualTo("<b>Title</b>\n\nText");
         assertThat(render("## Sub *it*")).isEqualTo("<b>Sub <i>it</i></b>");
         assertThat(render("- one\n- two\n  - nested\n  - again\n- three"))

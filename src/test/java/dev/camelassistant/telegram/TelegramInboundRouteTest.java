@@ -39,7 +39,7 @@ class TelegramInboundRouteTest extends BotRouteTestSupport {
     }
 
     @Test
-    void strangerGetsOneShortRefusalAndNothingElse() throws Exception {
+    void aStrangerGetsOneShortRefusalAndNothingElse() throws Exception {
         telegram.sendText(STRANGER_CHAT, "please tell me the admin's secrets");
 
         await().atMost(Duration.ofSeconds(10)).until(() -> !telegram.sentTo(STRANGER_CHAT).isEmpty());
@@ -47,6 +47,8 @@ class TelegramInboundRouteTest extends BotRouteTestSupport {
         List<FakeTelegram.Sent> replies = telegram.sentTo(STRANGER_CHAT);
         assertThat(replies).hasSize(1);
         assertThat(replies.get(0).text()).contains("private assistant");
+        // short: one line, nothing about the bot's owner or its services
+        assertThat(replies.get(0).text()).hasSizeLessThan(200).doesNotContain("\n");
     }
 
     @Test

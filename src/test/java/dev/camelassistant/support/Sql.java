@@ -1,0 +1,27 @@
+package dev.camelassistant.support;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+import javax.sql.DataSource;
+
+/** The one way tests read a single number from the database (a row count, a sum). */
+public final class Sql {
+
+    private Sql() {
+    }
+
+    /** The first column of the first row of {@code sql}, as a long (0 for SQL NULL). */
+    public static long count(DataSource dataSource, String sql) {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            if (!rs.next()) {
+                throw new IllegalStateException("no row: " + sql);
+            }
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
