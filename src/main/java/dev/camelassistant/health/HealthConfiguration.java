@@ -9,6 +9,7 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 import dev.camelassistant.audit.AuditEvents;
+import dev.camelassistant.llm.ClaudeFailure;
 import dev.camelassistant.logging.LogMasker;
 import dev.camelassistant.metrics.BotMetrics;
 import org.apache.camel.CamelConfiguration;
@@ -91,12 +92,15 @@ public class HealthConfiguration implements CamelConfiguration {
      */
     static void expectAlerts(BotMetrics metrics, List<ServiceProbe> probes) {
         for (ServiceProbe probe : probes) {
-            List<String> kinds = "claude".equals(probe.service())
-                    ? List.of(ServiceHealth.KIND_DOWN, ServiceHealth.KIND_TIMEOUT, ServiceHealth.KIND_REJECTED_KEY,
-                            ServiceHealth.KIND_UNKNOWN_MODEL, ServiceHealth.KIND_OVERLOADED, ServiceHealth.KIND_RATE_LIMITED,
-                            Alerts.KIND_RECOVERED)
-                    : List.of(ServiceHealth.KIND_DOWN, ServiceHealth.KIND_TIMEOUT, Alerts.KIND_RECOVERED);
-            kinds.forEach(kind -> metrics.expectAlert(probe.service(), kind));
+            List.of(ServiceHealth.KIND_DOWN, ServiceHealth.KIND_TIMEOUT, Alerts.KIND_RECOVERED)
+                    .forEach(kind -> metrics.expectAlert(probe.service(), kind));
+            if ("claude".equals(probe.service())) {
+                for (ClaudeFailure failure : ClaudeFailure.values()) {
+                    if (failure != ClaudeFailure.OTHER) {
+                        metrics.expectAlert(probe.service(), failure.kind());
+                    }
+                }
+            }
         }
     }
 

@@ -185,7 +185,7 @@ class ClaudeConversationTest extends BotRouteTestSupport {
         claude.fails(529, "overloaded_error", null);
         telegram.sendText(chat, "hello?");
         String reply = repliesTo(chat, 1).get(0);
-        assertThat(reply).startsWith(ClaudeErrors.UNAVAILABLE).containsPattern("Reference: [0-9a-f]{8}");
+        assertThat(reply).startsWith(ClaudeFailure.UNAVAILABLE).containsPattern("Reference: [0-9a-f]{8}");
         assertThat(reply).doesNotContain("529").doesNotContain("overloaded_error").doesNotContain("Exception");
     }
 
@@ -194,7 +194,7 @@ class ClaudeConversationTest extends BotRouteTestSupport {
         long chat = newChat();
         claude.fails(503, "api_error", null);
         telegram.sendText(chat, "hello?");
-        assertThat(repliesTo(chat, 1).get(0)).startsWith(ClaudeErrors.UNAVAILABLE);
+        assertThat(repliesTo(chat, 1).get(0)).startsWith(ClaudeFailure.UNAVAILABLE);
     }
 
     @Test
@@ -211,7 +211,7 @@ class ClaudeConversationTest extends BotRouteTestSupport {
             long chat = newChat();
             claude.fails(status, status == 401 ? "authentication_error" : "permission_error", null);
             telegram.sendText(chat, "hello?");
-            assertThat(repliesTo(chat, 1).get(0)).startsWith(ClaudeErrors.CANNOT_REACH).doesNotContain(API_KEY);
+            assertThat(repliesTo(chat, 1).get(0)).startsWith(ClaudeFailure.CANNOT_REACH).doesNotContain(API_KEY);
         }
     }
 
@@ -220,11 +220,11 @@ class ClaudeConversationTest extends BotRouteTestSupport {
         long chat = newChat();
         claude.fails(500, "api_error", null);
         telegram.sendText(chat, "one");
-        assertThat(repliesTo(chat, 1).get(0)).startsWith(ClaudeErrors.GENERIC);
+        assertThat(repliesTo(chat, 1).get(0)).startsWith(ClaudeFailure.GENERIC);
 
         claude.answersRaw(200, "<html>not json</html>");
         telegram.sendText(chat, "two");
-        assertThat(repliesTo(chat, 2).get(1)).startsWith(ClaudeErrors.GENERIC);
+        assertThat(repliesTo(chat, 2).get(1)).startsWith(ClaudeFailure.GENERIC);
 
         claude.answers("fine again", 0);
         telegram.sendText(chat, "three");
