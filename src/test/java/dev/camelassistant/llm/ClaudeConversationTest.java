@@ -198,21 +198,39 @@ class ClaudeConversationTest extends BotRouteTestSupport {
     }
 
     @Test
-    void rateLimitGivesTheWaitFromRetryAfter() {
+    void rateLimitGivesTheWaitFromRetryAfterAndDoesNotAlertTheOwner() {
         long chat = newChat();
         claude.fails(429, "rate_limit_error", "17");
         telegram.sendText(chat, "hello?");
         assertThat(repliesTo(chat, 1).get(0)).contains("try again in 17 seconds");
+
+        // positive control: an unknown model, asked after the 429, does reach the owner
+        long other = newChat();
+        claude.fails(404, "not_found_error", null);
+        telegram.sendText(other, "hello?");
+        assertThat(repliesTo(other, 1).get(0)).startsWith(ClaudeFailure.CANNOT_REACH);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !adminTexts("does not know the configured model").isEmpty());
+        assertThat(adminTexts("does not know the configured model")).containsExactly(
+                ClaudeFailure.UNKNOWN_MODEL.alertText("model " + FakeClaude.MODEL + " unknown (HTTP 404 not_found_error)"));
+        assertThat(adminTexts("rate limit")).as("a 429 only reaches the user").isEmpty();
     }
 
     @Test
-    void rejectedKeyGivesAPlainCannotReach() {
+    void rejectedKeyGivesAPlainCannotReachAndAlertsTheOwnerOncePerCooldown() {
         for (int status : new int[] {401, 403}) {
             long chat = newChat();
             claude.fails(status, status == 401 ? "authentication_error" : "permission_error", null);
             telegram.sendText(chat, "hello?");
             assertThat(repliesTo(chat, 1).get(0)).startsWith(ClaudeFailure.CANNOT_REACH).doesNotContain(API_KEY);
         }
+        await().atMost(Duration.ofSeconds(10)).until(() -> !adminTexts("rejects the API key").isEmpty());
+        assertThat(adminTexts("rejects the API key")).hasSize(1)
+                .allSatisfy(t -> assertThat(t).contains("ANTHROPIC_API_KEY").doesNotContain(API_KEY));
+    }
+
+    private List<String> adminTexts(String containing) {
+        return telegram.sentTo(ADMIN_CHAT).stream().map(FakeTelegram.Sent::visible)
+                .filter(t -> t.contains(containing)).toList();
     }
 
     @Test
