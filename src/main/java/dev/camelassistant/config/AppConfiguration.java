@@ -27,6 +27,21 @@ public final class AppConfiguration {
 
     /** Adds every feature configuration, in order (the launcher and the tests that boot the bot). */
     public static void addTo(MainConfigurationProperties main) {
-        FEATURES.forEach(main::addConfiguration);
+        addTo(main, FEATURES);
+    }
+
+    /**
+     * Adds instances, not classes: camel-main creates a configuration class it is given through
+     * Camel's injector, which already post-processes the new instance, and then post-processes it
+     * again, so each {@code @BindToRegistry} method would run twice (two databases, two outboxes).
+     */
+    static void addTo(MainConfigurationProperties main, List<Class<? extends CamelConfiguration>> features) {
+        for (Class<? extends CamelConfiguration> feature : features) {
+            try {
+                main.addConfiguration(feature.getDeclaredConstructor().newInstance());
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot create " + feature.getName(), e);
+            }
+        }
     }
 }

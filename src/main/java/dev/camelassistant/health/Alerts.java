@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import dev.camelassistant.audit.AuditEntry;
 import dev.camelassistant.audit.AuditEvents;
 import dev.camelassistant.common.Markdown;
+import dev.camelassistant.llm.ClaudeFailure;
 import dev.camelassistant.logging.LogMasker;
 import dev.camelassistant.metrics.BotMetrics;
 import org.apache.camel.Exchange;
@@ -158,12 +159,15 @@ public final class Alerts {
      */
     public static void expectAll(BotMetrics metrics, java.util.List<ServiceProbe> probes) {
         for (ServiceProbe probe : probes) {
-            java.util.List<String> kinds = "claude".equals(probe.service())
-                    ? java.util.List.of(ServiceHealth.KIND_DOWN, ServiceHealth.KIND_TIMEOUT, ServiceHealth.KIND_REJECTED_KEY,
-                            ServiceHealth.KIND_UNKNOWN_MODEL, ServiceHealth.KIND_OVERLOADED, ServiceHealth.KIND_RATE_LIMITED,
-                            KIND_RECOVERED)
-                    : java.util.List.of(ServiceHealth.KIND_DOWN, ServiceHealth.KIND_TIMEOUT, KIND_RECOVERED);
-            kinds.forEach(kind -> metrics.expectAlert(probe.service(), kind));
+            java.util.List.of(ServiceHealth.KIND_DOWN, ServiceHealth.KIND_TIMEOUT, KIND_RECOVERED)
+                    .forEach(kind -> metrics.expectAlert(probe.service(), kind));
+            if ("claude".equals(probe.service())) {
+                for (ClaudeFailure failure : ClaudeFailure.values()) {
+                    if (failure != ClaudeFailure.OTHER) {
+                        metrics.expectAlert(probe.service(), failure.kind());
+                    }
+                }
+            }
         }
     }
 }

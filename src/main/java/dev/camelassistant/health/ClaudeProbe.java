@@ -8,15 +8,17 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
+import dev.camelassistant.llm.ClaudeClient;
+import dev.camelassistant.llm.ClaudeFailure;
+
 /**
  * {@code GET {ANTHROPIC_BASE_URL}/v1/models/{CLAUDE_MODEL}} with the API key: proves the API answers,
  * the key is accepted and the model exists, without a completion (no tokens are spent).
- * 401/403 mean the key is rejected, 404 that the model is unknown, 529/503 that the API is
- * overloaded, 429 that the key is rate limited.
+ * A failed status gets its kind and description from {@link ClaudeFailure}, as a failed request does
+ * (401/403 rejected key, 404 unknown model, 529/503 overloaded, 429 rate limited); any other
+ * status is "down".
  */
 public final class ClaudeProbe implements ServiceProbe {
-
-    public static final String ANTHROPIC_VERSION = "2023-06-01";
 
     private final HttpClient http;
     private final String baseUrl;
@@ -47,19 +49,15 @@ public final class ClaudeProbe implements ServiceProbe {
                         URI.create(baseUrl + "/v1/models/" + URLEncoder.encode(model, StandardCharsets.UTF_8)))
                 .timeout(timeout)
                 .header("x-api-key", apiKey)
-                .header("anthropic-version", ANTHROPIC_VERSION)
+                .header("anthropic-version", ClaudeClient.API_VERSION)
                 .GET()
                 .build();
         int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
         if (status / 100 == 2) {
             return;
         }
-        throw switch (status) {
-            case 401, 403 -> new ProbeFailure(ServiceHealth.KIND_REJECTED_KEY, "API key rejected (HTTP " + status + ")");
-            case 404 -> new ProbeFailure(ServiceHealth.KIND_UNKNOWN_MODEL, "model " + model + " unknown (HTTP 404)");
-            case 429 -> new ProbeFailure(ServiceHealth.KIND_RATE_LIMITED, "rate limited (HTTP 429)");
-            case 503, 529 -> new ProbeFailure(ServiceHealth.KIND_OVERLOADED, "overloaded (HTTP " + status + ")");
-            default -> new ProbeFailure(ServiceHealth.KIND_DOWN, "HTTP " + status);
-        };
+        ClaudeFailure failure = ClaudeFailure.ofStatus(status);
+        throw new ProbeFailure(failure == ClaudeFailure.OTHER ? ServiceHealth.KIND_DOWN : failure.kind(),
+                ClaudeFailure.describeStatus(status, model, null));
     }
 }

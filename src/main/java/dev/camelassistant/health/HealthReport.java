@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import dev.camelassistant.common.Markdown;
+import dev.camelassistant.llm.ClaudeFailure;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.Message;
@@ -54,18 +55,20 @@ public final class HealthReport {
         };
     }
 
-    /** The owner's alert for a failing service. */
+    /**
+     * The owner's alert for a failing service. Claude's kinds (a timeout included) take the text of
+     * {@link ClaudeFailure}, the one a failed request alerts with, so one cooldown key (service and
+     * kind) always stands for one text.
+     */
     public static String alertText(ServiceHealth h) {
         String name = displayName(h.service());
         String error = h.error() == null ? h.kind() : h.error();
-        return switch (h.kind() == null ? ServiceHealth.KIND_DOWN : h.kind()) {
+        String kind = h.kind() == null ? ServiceHealth.KIND_DOWN : h.kind();
+        if ("claude".equals(h.service()) && ClaudeFailure.isKind(kind)) {
+            return ClaudeFailure.ofKind(kind).alertText(error);
+        }
+        return switch (kind) {
             case ServiceHealth.KIND_TIMEOUT -> "⚠️ " + name + " is not answering: " + error;
-            case ServiceHealth.KIND_REJECTED_KEY -> "⚠️ " + name + " rejects the API key: " + error
-                                                   + ". Check ANTHROPIC_API_KEY.";
-            case ServiceHealth.KIND_UNKNOWN_MODEL -> "⚠️ " + name + " does not know the configured model: " + error
-                                                    + ". Check CLAUDE_MODEL.";
-            case ServiceHealth.KIND_OVERLOADED -> "⚠️ " + name + " is overloaded: " + error;
-            case ServiceHealth.KIND_RATE_LIMITED -> "⚠️ " + name + " is rate limiting the bot: " + error;
             default -> "⚠️ " + name + " is down: " + error;
         };
     }

@@ -8,8 +8,8 @@ import java.time.Instant;
  *
  * @param service   postgresql, redis, qdrant or claude (the alertService header value)
  * @param state     UP, DOWN, or NOT_CONFIGURED when its URL (or key) is not set
- * @param kind      the kind of problem when DOWN (down, timeout, rejected_key, unknown_model,
- *                  overloaded, rate_limited), else null; the alertKind header value
+ * @param kind      the kind of problem when DOWN (down, timeout, or for Claude one of
+ *                  {@link dev.camelassistant.llm.ClaudeFailure}'s kinds), else null; the alertKind header value
  * @param latencyMs how long the probe took (the timeout when it timed out)
  * @param error     a short, masked description of the problem, or null
  * @param checkedAt when the probe finished
@@ -22,10 +22,6 @@ public record ServiceHealth(String service, State state, String kind, long laten
 
     public static final String KIND_DOWN = "down";
     public static final String KIND_TIMEOUT = "timeout";
-    public static final String KIND_REJECTED_KEY = "rejected_key";
-    public static final String KIND_UNKNOWN_MODEL = "unknown_model";
-    public static final String KIND_OVERLOADED = "overloaded";
-    public static final String KIND_RATE_LIMITED = "rate_limited";
 
     public static ServiceHealth up(String service, long latencyMs) {
         return new ServiceHealth(service, State.UP, null, latencyMs, null, Instant.now());

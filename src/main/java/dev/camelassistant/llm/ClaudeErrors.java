@@ -3,34 +3,34 @@ package dev.camelassistant.llm;
 import java.net.SocketTimeoutException;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
 
 import dev.camelassistant.audit.AuditEntry;
 import dev.camelassistant.audit.AuditEvents;
 import dev.camelassistant.logging.CorrelationId;
 import dev.camelassistant.logging.LogMasker;
 import dev.camelassistant.metrics.BotMetrics;
-import dev.camelassistant.metrics.BotMetrics.ClaudeOutcome;
 import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What happens when a Claude call fails. The onException branches of claude.camel.yaml decide the
- * kind on the HTTP status and call {@link #handle}, which logs at the right level, audits, and
- * leaves the user's reply in the body (no internals, plus a short reference to the correlation
- * id) and, when the owner must hear of it, the alert text in header {@code alertText}. It also
- * counts the failed call and its latency in the metrics (see {@link #outcomeOf} for the outcome tag).
+ * A failed Claude call, after claude-ask caught it (its doCatch set variable {@value #FAILURE} to the
+ * kind, see {@link ClaudeFailure}): {@link #failed} logs at the kind's level, audits, counts the call
+ * and its latency, and leaves the details the conversation route needs in variables; the
+ * conversation route then takes the user's text from {@link #reply} and, for the kinds that alert,
+ * the owner's from {@link #alertText}. Users never see the details, only the kind's text and a short
+ * reference to the correlation id.
  */
 public class ClaudeErrors {
 
-    public static final String KIND = "claudeError";
-    public static final String ALERT_TEXT = "alertText";
-
-    public static final String UNAVAILABLE =
-            "Claude is temporarily unavailable. I'll keep trying and let you know when it's back.";
-    public static final String CANNOT_REACH = "I can't reach Claude right now.";
-    public static final String GENERIC = "Sorry, something went wrong while I was asking Claude. Please try again in a moment.";
+    /** Exchange variable set by claude-ask: the failure kind of a call that failed; unset after an answer. */
+    public static final String FAILURE = "claudeFailure";
+    /** Exchange variable: a short, secret-free description of the failure (logs, audit, the alert). */
+    public static final String DETAIL = "claudeFailureDetail";
+    /** Exchange variable: the seconds of a 429's retry-after header, when it had one. */
+    public static final String RETRY_AFTER = "claudeRetryAfter";
 
     private static final Logger LOG = LoggerFactory.getLogger("dev.camelassistant.llm");
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
@@ -45,83 +45,64 @@ public class ClaudeErrors {
         this.metrics = metrics;
     }
 
-    /**
-     * The {@code outcome} tag of {@value BotMetrics#CLAUDE_CALLS} for a failure kind: what the user was
-     * told. overloaded (HTTP 529, 503) and timeout both mean "Claude is unavailable" → overloaded (the
-     * latency histogram tells the timeouts apart); rate_limited and rejected_key keep their names;
-     * unknown_model and any other failure (other HTTP status, an unreadable answer) → other.
-     */
-    static ClaudeOutcome outcomeOf(String kind) {
-        return switch (kind) {
-            case "overloaded", "timeout" -> ClaudeOutcome.OVERLOADED;
-            case "rate_limited" -> ClaudeOutcome.RATE_LIMITED;
-            case "rejected_key" -> ClaudeOutcome.REJECTED_KEY;
-            default -> ClaudeOutcome.OTHER;
-        };
+    /** For claude-ask's doCatch of an HTTP failure: the kind of its status ({@link ClaudeFailure#ofStatus}). */
+    public String kindOfStatus(int status) {
+        return ClaudeFailure.ofStatus(status).kind();
     }
 
-    public void handle(Exchange exchange) {
-        String kind = exchange.getMessage().getHeader(KIND, "other", String.class);
+    /**
+     * After claude-ask caught a failure (variable {@value #FAILURE}, the exception in
+     * {@link Exchange#EXCEPTION_CAUGHT}): one log line at the kind's level, one llm_request audit entry
+     * with status error (timeout for a timeout), the call and its latency in the metrics, variables
+     * {@value #DETAIL} and {@value #RETRY_AFTER}. The API key header and the body (the request, or the
+     * closed response stream) are cleared.
+     */
+    public void failed(Exchange exchange) {
+        ClaudeFailure failure = ClaudeFailure.ofKind(exchange.getVariable(FAILURE, String.class));
+        exchange.setVariable(FAILURE, failure.kind());
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        int status = cause instanceof HttpOperationFailedException h ? h.getStatusCode() : 0;
-        String detail = describe(cause);
+        HttpOperationFailedException http = httpFailure(cause);
+        int status = http == null ? 0 : http.getStatusCode();
+        String detail = describe(cause, model);
+        String retryAfter = retryAfter(cause);
         long latencyNanos = ClaudeClient.latencyNanos(exchange);
         long latencyMs = latencyNanos < 0 ? -1 : latencyNanos / 1_000_000;
-        metrics.claudeCall(outcomeOf(kind), latencyNanos);
-        String ref = "\n\nReference: " + CorrelationId.shortForm(exchange.getMessage().getHeader(CorrelationId.HEADER, String.class));
-        String reply;
-        String alert = null;
-        AuditEntry.Status auditStatus = AuditEntry.Status.ERROR;
-        switch (kind) {
-            case "overloaded" -> {
-                LOG.warn("Claude unavailable ({}), after {} ms", detail, latencyMs);
-                reply = UNAVAILABLE;
-                alert = "⚠️ Claude is unavailable (" + detail + "). Users are told to wait; I'll tell you when it's back.";
-            }
-            case "timeout" -> {
-                LOG.warn("Claude did not answer in time ({}), after {} ms", detail, latencyMs);
-                reply = UNAVAILABLE;
-                alert = "⚠️ Claude did not answer in time. Users are told to wait; I'll tell you when it's back.";
-                auditStatus = AuditEntry.Status.TIMEOUT;
-            }
-            case "rate_limited" -> {
-                String retryAfter = retryAfter(cause);
-                LOG.warn("Claude rate limit reached (HTTP 429), retry after {} s", retryAfter == null ? "?" : retryAfter);
-                reply = retryAfter == null
-                        ? "Claude has had too many requests just now. Please try again in a minute."
-                        : "Claude has had too many requests just now. Please try again in " + retryAfter + " seconds.";
-            }
-            case "rejected_key" -> {
-                LOG.error("CRITICAL: Claude rejected the API key (HTTP {}): check ANTHROPIC_API_KEY", status);
-                reply = CANNOT_REACH;
-                alert = "🚨 API key issue detected: Claude answered HTTP " + status
-                        + ". Check ANTHROPIC_API_KEY (rejected or without permission).";
-            }
-            case "unknown_model" -> {
-                LOG.error("Claude does not know the model {} (HTTP 404): change CLAUDE_MODEL", model);
-                reply = CANNOT_REACH;
-                alert = "🚨 Claude does not know the model '" + model + "' (retired or misspelled). Change CLAUDE_MODEL.";
-            }
-            default -> {
-                LOG.error("Claude call failed: {}", detail);
-                reply = GENERIC;
-            }
+        metrics.claudeCall(failure.outcome(), latencyNanos);
+        switch (failure) {
+            case OVERLOADED -> LOG.warn("Claude unavailable ({}), after {} ms", detail, latencyMs);
+            case TIMEOUT -> LOG.warn("Claude did not answer in time ({}), after {} ms", detail, latencyMs);
+            case RATE_LIMITED -> LOG.warn("Claude rate limit reached ({}), retry after {} s", detail,
+                    retryAfter == null ? "?" : retryAfter);
+            case REJECTED_KEY -> LOG.error("CRITICAL: Claude rejected the API key ({}): check ANTHROPIC_API_KEY", detail);
+            case UNKNOWN_MODEL -> LOG.error("Claude does not know the model {} ({}): change CLAUDE_MODEL", model, detail);
+            case OTHER -> LOG.error("Claude call failed: {}", detail);
         }
-        audit.action(exchange, "llm_request", Map.of("latencyMs", latencyMs, "errorKind", kind,
-                "httpStatus", status), auditStatus, detail, model);
+        audit.action(exchange, "llm_request", Map.of("latencyMs", latencyMs, "errorKind", failure.kind(),
+                        "httpStatus", status),
+                failure == ClaudeFailure.TIMEOUT ? AuditEntry.Status.TIMEOUT : AuditEntry.Status.ERROR, detail, model);
+        exchange.setVariable(DETAIL, detail);
+        if (retryAfter != null) {
+            exchange.setVariable(RETRY_AFTER, retryAfter);
+        }
         exchange.getMessage().removeHeader("x-api-key");
-        exchange.getMessage().setHeader("alertService", "claude");
-        exchange.getMessage().setHeader("alertKind", kind);
-        if (alert != null) {
-            exchange.getMessage().setHeader(ALERT_TEXT, alert);
-        } else {
-            exchange.getMessage().removeHeader(ALERT_TEXT);
-        }
-        exchange.getMessage().setBody(reply + ref);
+        exchange.getMessage().setBody(null);
     }
 
-    /** A short, secret-free description of the failure for logs and the audit trail. */
-    static String describe(Throwable cause) {
+    /** The user's reply to a failed call: the kind's text and the reference of the correlation id. */
+    public String reply(Exchange exchange) {
+        ClaudeFailure failure = ClaudeFailure.ofKind(exchange.getVariable(FAILURE, String.class));
+        return failure.userText(exchange.getVariable(RETRY_AFTER, String.class))
+               + "\n\nReference: " + CorrelationId.shortForm(exchange.getMessage().getHeader(CorrelationId.HEADER, String.class));
+    }
+
+    /** The owner's alert for a failed call (the same text the health probe sends for this kind). */
+    public String alertText(Exchange exchange) {
+        return ClaudeFailure.ofKind(exchange.getVariable(FAILURE, String.class))
+                .alertText(exchange.getVariable(DETAIL, String.class));
+    }
+
+    /** A short, secret-free description of the failure for logs, the audit trail and the alert. */
+    static String describe(Throwable cause, String model) {
         if (cause == null) {
             return "unknown error";
         }
@@ -131,15 +112,26 @@ public class ClaudeErrors {
                 return s.getMessage();
             }
         }
-        if (cause instanceof HttpOperationFailedException h) {
-            String type = errorType(h.getResponseBody());
-            return "HTTP " + h.getStatusCode() + (type == null ? "" : " " + type);
+        HttpOperationFailedException http = httpFailure(cause);
+        if (http != null) {
+            return ClaudeFailure.describeStatus(http.getStatusCode(), model, errorType(http.getResponseBody()));
         }
-        if (cause instanceof SocketTimeoutException) {
-            return "timeout";
+        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SocketTimeoutException || t instanceof TimeoutException) {
+                return "no answer within claude.timeout-seconds";
+            }
         }
         return LogMasker.maskSingleLine(cause.getClass().getSimpleName()
                                         + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
+    }
+
+    private static HttpOperationFailedException httpFailure(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof HttpOperationFailedException h) {
+                return h;
+            }
+        }
+        return null;
     }
 
     /** An API error type reduced to the characters such types have (safe to log), or "unknown". */
@@ -155,14 +147,15 @@ public class ClaudeErrors {
         }
         try {
             String t = JSON.readTree(body).path("error").path("type").asText(null);
-            return t == null ? null : t.toLowerCase(Locale.ROOT).replaceAll("[^a-z_]", "");
+            return t == null || safeType(t).equals("unknown") ? null : safeType(t);
         } catch (Exception e) {
             return null;
         }
     }
 
     static String retryAfter(Throwable cause) {
-        if (cause instanceof HttpOperationFailedException h && h.getResponseHeaders() != null) {
+        HttpOperationFailedException h = httpFailure(cause);
+        if (h != null && h.getResponseHeaders() != null) {
             for (Map.Entry<String, String> e : h.getResponseHeaders().entrySet()) {
                 if ("retry-after".equalsIgnoreCase(e.getKey()) && e.getValue() != null
                     && e.getValue().trim().matches("\\d{1,6}")) {

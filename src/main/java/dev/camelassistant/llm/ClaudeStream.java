@@ -95,7 +95,7 @@ public class ClaudeStream {
             case "message_stop" -> answer.stopped = true;
             case "error" -> {
                 String type = root.path("error").path("type").asText(null);
-                throw new ClaudeStreamException(ClaudeStreamException.kindOf(type),
+                throw new ClaudeStreamException(ClaudeFailure.ofErrorType(type).kind(),
                         "stream error event " + ClaudeErrors.safeType(type));
             }
             default -> {
@@ -129,7 +129,7 @@ public class ClaudeStream {
     public void finish(Exchange exchange) {
         StreamedAnswer answer = exchange.getProperty(StreamedAnswer.PROPERTY, StreamedAnswer.class);
         if (answer == null || !answer.stopped()) {
-            throw new ClaudeStreamException("overloaded", "the stream broke off before message_stop");
+            throw new ClaudeStreamException(ClaudeFailure.OVERLOADED.kind(), "the stream broke off before message_stop");
         }
         client.answered(exchange, new StringBuilder(answer.text()), answer.stopReason, answer.model,
                 answer.inputTokens, answer.outputTokens, answer.cacheCreationTokens, answer.cacheReadTokens,
@@ -137,7 +137,7 @@ public class ClaudeStream {
     }
 
     /**
-     * The failure kind for claude-errors: a {@link ClaudeStreamException}'s own kind; a connection that
+     * The failure kind for claude-ask's doCatch: a {@link ClaudeStreamException}'s own kind; a connection that
      * failed while a stream was being read (an IOException under Camel's tokenizer) is "overloaded",
      * like a stream that broke off (Claude stopped answering); anything else is "other", as before
      * streaming (a connection that fails before the answer starts also stays "other").
@@ -150,12 +150,13 @@ public class ClaudeStream {
             }
             io |= t instanceof IOException;
         }
-        return io && exchange.getProperty(StreamedAnswer.PROPERTY) != null ? "overloaded" : "other";
+        return (io && exchange.getProperty(StreamedAnswer.PROPERTY) != null ? ClaudeFailure.OVERLOADED : ClaudeFailure.OTHER).kind();
     }
 
     /**
-     * In claude-failed, after the kind reply is in the body: a stream that had shown text keeps it, and
-     * the kind reply follows it (the same messages are edited into this text by conversation-reply).
+     * In the conversation route, after the kind reply of a failed call is in the body: a stream that had
+     * shown text keeps it, and the kind reply follows it (the same messages are edited into this text by
+     * conversation-reply).
      */
     public void keepPartialText(Exchange exchange) {
         StreamedAnswer answer = exchange.getProperty(StreamedAnswer.PROPERTY, StreamedAnswer.class);

@@ -64,7 +64,7 @@ public final class BotMetrics {
         final String tag = name().toLowerCase(Locale.ROOT);
     }
 
-    /** Tag {@code outcome} of {@link #CLAUDE_CALLS} and {@link #CLAUDE_LATENCY}; ClaudeErrors maps its kinds to these. */
+    /** Tag {@code outcome} of {@link #CLAUDE_CALLS} and {@link #CLAUDE_LATENCY}; ClaudeFailure maps its kinds to these. */
     public enum ClaudeOutcome {
         OK, OVERLOADED, RATE_LIMITED, REJECTED_KEY, OTHER;
 

@@ -44,6 +44,96 @@ class FeatureConfigurationTest {
         }
     }
 
+    @Test
+    void camelMainBuildsEachBeanOnceInDependencyOrder() throws Exception {
+        Counting.calls.clear();
+        org.apache.camel.main.Main main = new org.apache.camel.main.Main();
+        AppConfiguration.addTo(main.configure(), List.of(Counting.class, CountingLater.class));
+        // no routes: the beans of these two classes only
+        main.configure().withRoutesIncludePattern("none/*.yaml");
+        main.init();
+        try {
+            assertThat(Counting.calls).containsExactly("first", "second", "third", "later");
+            assertThat(String.valueOf(main.getCamelContext().getRegistry().lookupByName("third"))).isEqualTo("third(second(first))");
+            assertThat(String.valueOf(main.getCamelContext().getRegistry().lookupByName("later"))).isEqualTo("later(third(second(first)))");
+        } finally {
+            main.getCamelContext().stop();
+        }
+
+        // the control: given as classes, camel-main runs every method twice (what addTo avoids)
+        Counting.calls.clear();
+        org.apache.camel.main.Main byClass = new org.apache.camel.main.Main();
+        byClass.configure().addConfiguration(Counting.class);
+        byClass.configure().withRoutesIncludePattern("none/*.yaml");
+        byClass.init();
+        try {
+            assertThat(Counting.calls).containsExactly("first", "second", "third", "first", "second", "third");
+        } finally {
+            byClass.getCamelContext().stop();
+        }
+    }
+
+    public static class Counting extends FeatureConfiguration {
+        static final List<String> calls = java.util.Collections.synchronizedList(new ArrayList<>());
+
+        @BindToRegistry("third")
+        public First.Third third(First.Second second) {
+            calls.add("third");
+            return new First.Third(second);
+        }
+
+        @BindToRegistry("first")
+        public First first() {
+            calls.add("first");
+            return new First();
+        }
+
+        @BindToRegistry("second")
+        public First.Second second(First first) {
+            calls.add("second");
+            return new First.Second(first);
+        }
+    }
+
+    public static class CountingLater extends FeatureConfiguration {
+        @org.apache.camel.BeanInject("third")
+        First.Third third;
+
+        @BindToRegistry("later")
+        public First.Later later() {
+            Counting.calls.add("later");
+            return new First.Later(third);
+        }
+    }
+
+    public static class First {
+        @Override
+        public String toString() {
+            return "first";
+        }
+
+        public record Second(First first) {
+            @Override
+            public String toString() {
+                return "second(" + first + ")";
+            }
+        }
+
+        public record Third(Second second) {
+            @Override
+            public String toString() {
+                return "third(" + second + ")";
+            }
+        }
+
+        public record Later(Third third) {
+            @Override
+            public String toString() {
+                return "later(" + third + ")";
+            }
+        }
+    }
+
     static List<String> problems(Class<?> feature, Properties properties) {
         List<String> problems = new ArrayList<>();
         injected(feature).forEach(p -> {

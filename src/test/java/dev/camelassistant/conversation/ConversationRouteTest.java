@@ -15,7 +15,7 @@ import java.util.Properties;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.camelassistant.llm.ClaudeErrors;
+import dev.camelassistant.llm.ClaudeFailure;
 import dev.camelassistant.support.BotRouteTestSupport;
 import dev.camelassistant.support.FakeClaude;
 import dev.camelassistant.support.LogCapture;
@@ -172,7 +172,7 @@ class ConversationRouteTest extends BotRouteTestSupport {
         long chat = nextChat++;
         ask(chat, "First, about tulips.");
         claude.fails(529, "overloaded_error", null);
-        assertThat(ask(chat, "Second, about roses.")).startsWith(ClaudeErrors.UNAVAILABLE);
+        assertThat(ask(chat, "Second, about roses.")).startsWith(ClaudeFailure.UNAVAILABLE);
         claude.cachingEchoes(0);
         ask(chat, "Third, about daisies.");
 

@@ -3,6 +3,7 @@ package dev.camelassistant.health;
 import java.time.Instant;
 import java.util.List;
 
+import dev.camelassistant.llm.ClaudeFailure;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -41,8 +42,15 @@ class HealthReportTest {
                 .contains("Claude").contains("ANTHROPIC_API_KEY");
         assertThat(HealthReport.alertText(ServiceHealth.down("claude", "unknown_model", 40, "model x unknown (HTTP 404)")))
                 .contains("CLAUDE_MODEL");
+        // Claude's kinds: the text a failed request alerts with (ClaudeFailure), one text per cooldown key
         assertThat(HealthReport.alertText(ServiceHealth.down("claude", "overloaded", 40, "overloaded (HTTP 529)")))
-                .startsWith("⚠️ Claude is overloaded");
+                .isEqualTo(ClaudeFailure.OVERLOADED.alertText("overloaded (HTTP 529)"))
+                .startsWith("⚠️ Claude is unavailable: overloaded (HTTP 529)");
+        assertThat(HealthReport.alertText(ServiceHealth.down("claude", "timeout", 5000, "no answer within 5000 ms")))
+                .isEqualTo(ClaudeFailure.TIMEOUT.alertText("no answer within 5000 ms"));
+        // positive control: a status outside Claude's kinds keeps the generic "down" text
+        assertThat(HealthReport.alertText(ServiceHealth.down("claude", "down", 40, "HTTP 500")))
+                .isEqualTo("⚠️ Claude is down: HTTP 500");
     }
 
     @Test

@@ -248,6 +248,19 @@ class ServiceProbesTest {
     }
 
     @Test
+    void claudeStatusesHaveTheKindsOfAFailedRequestAndAnyOtherIsDown() {
+        // the same kinds claude-ask gives these statuses (ClaudeFailure), so the alerts share one text per kind
+        Map<Integer, String> expected = Map.of(429, "rate_limited", 503, "overloaded", 403, "rejected_key", 500, "down");
+        expected.forEach((status, kind) -> {
+            http.resetAll();
+            claudeAnswers(status);
+            ServiceHealth h = probeOnce(claude());
+            assertThat(h.kind()).as("HTTP %d", status).isEqualTo(kind);
+            assertThat(h.error()).as("HTTP %d", status).contains("HTTP " + status).doesNotContain("sk-ant");
+        });
+    }
+
+    @Test
     void claudeTimesOut() {
         http.stubFor(get(urlEqualTo("/v1/models/" + MODEL)).willReturn(aResponse().withStatus(200).withFixedDelay(3000)));
         long start = System.nanoTime();

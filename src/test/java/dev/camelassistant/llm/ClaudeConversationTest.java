@@ -185,7 +185,7 @@ class ClaudeConversationTest extends BotRouteTestSupport {
         claude.fails(529, "overloaded_error", null);
         telegram.sendText(chat, "hello?");
         String reply = repliesTo(chat, 1).get(0);
-        assertThat(reply).startsWith(ClaudeErrors.UNAVAILABLE).containsPattern("Reference: [0-9a-f]{8}");
+        assertThat(reply).startsWith(ClaudeFailure.UNAVAILABLE).containsPattern("Reference: [0-9a-f]{8}");
         assertThat(reply).doesNotContain("529").doesNotContain("overloaded_error").doesNotContain("Exception");
     }
 
@@ -194,25 +194,43 @@ class ClaudeConversationTest extends BotRouteTestSupport {
         long chat = newChat();
         claude.fails(503, "api_error", null);
         telegram.sendText(chat, "hello?");
-        assertThat(repliesTo(chat, 1).get(0)).startsWith(ClaudeErrors.UNAVAILABLE);
+        assertThat(repliesTo(chat, 1).get(0)).startsWith(ClaudeFailure.UNAVAILABLE);
     }
 
     @Test
-    void rateLimitGivesTheWaitFromRetryAfter() {
+    void rateLimitGivesTheWaitFromRetryAfterAndDoesNotAlertTheOwner() {
         long chat = newChat();
         claude.fails(429, "rate_limit_error", "17");
         telegram.sendText(chat, "hello?");
         assertThat(repliesTo(chat, 1).get(0)).contains("try again in 17 seconds");
+
+        // positive control: an unknown model, asked after the 429, does reach the owner
+        long other = newChat();
+        claude.fails(404, "not_found_error", null);
+        telegram.sendText(other, "hello?");
+        assertThat(repliesTo(other, 1).get(0)).startsWith(ClaudeFailure.CANNOT_REACH);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !adminTexts("does not know the configured model").isEmpty());
+        assertThat(adminTexts("does not know the configured model")).containsExactly(
+                ClaudeFailure.UNKNOWN_MODEL.alertText("model " + FakeClaude.MODEL + " unknown (HTTP 404 not_found_error)"));
+        assertThat(adminTexts("rate limit")).as("a 429 only reaches the user").isEmpty();
     }
 
     @Test
-    void rejectedKeyGivesAPlainCannotReach() {
+    void rejectedKeyGivesAPlainCannotReachAndAlertsTheOwnerOncePerCooldown() {
         for (int status : new int[] {401, 403}) {
             long chat = newChat();
             claude.fails(status, status == 401 ? "authentication_error" : "permission_error", null);
             telegram.sendText(chat, "hello?");
-            assertThat(repliesTo(chat, 1).get(0)).startsWith(ClaudeErrors.CANNOT_REACH).doesNotContain(API_KEY);
+            assertThat(repliesTo(chat, 1).get(0)).startsWith(ClaudeFailure.CANNOT_REACH).doesNotContain(API_KEY);
         }
+        await().atMost(Duration.ofSeconds(10)).until(() -> !adminTexts("rejects the API key").isEmpty());
+        assertThat(adminTexts("rejects the API key")).hasSize(1)
+                .allSatisfy(t -> assertThat(t).contains("ANTHROPIC_API_KEY").doesNotContain(API_KEY));
+    }
+
+    private List<String> adminTexts(String containing) {
+        return telegram.sentTo(ADMIN_CHAT).stream().map(FakeTelegram.Sent::visible)
+                .filter(t -> t.contains(containing)).toList();
     }
 
     @Test
@@ -220,11 +238,11 @@ class ClaudeConversationTest extends BotRouteTestSupport {
         long chat = newChat();
         claude.fails(500, "api_error", null);
         telegram.sendText(chat, "one");
-        assertThat(repliesTo(chat, 1).get(0)).startsWith(ClaudeErrors.GENERIC);
+        assertThat(repliesTo(chat, 1).get(0)).startsWith(ClaudeFailure.GENERIC);
 
         claude.answersRaw(200, "<html>not json</html>");
         telegram.sendText(chat, "two");
-        assertThat(repliesTo(chat, 2).get(1)).startsWith(ClaudeErrors.GENERIC);
+        assertThat(repliesTo(chat, 2).get(1)).startsWith(ClaudeFailure.GENERIC);
 
         claude.answers("fine again", 0);
         telegram.sendText(chat, "three");

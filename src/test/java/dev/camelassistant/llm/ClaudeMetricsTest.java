@@ -78,9 +78,9 @@ class ClaudeMetricsTest {
         assertThat(timed("ok")).isZero();
         assertThat(tokens("input", MODEL)).isZero();
 
-        // the claude-errors route then hands it to ClaudeErrors as "other"
-        exchange.getMessage().setHeader(ClaudeErrors.KIND, "other");
-        new ClaudeErrors(MODEL, audit, metrics).handle(exchange);
+        // claude-ask's doCatch then hands it to ClaudeErrors as "other"
+        exchange.setVariable(ClaudeErrors.FAILURE, "other");
+        new ClaudeErrors(MODEL, audit, metrics).failed(exchange);
         assertThat(calls("other")).isEqualTo(1);
         assertThat(timed("other")).isEqualTo(1);
     }
@@ -90,8 +90,8 @@ class ClaudeMetricsTest {
         ClaudeClient client = new ClaudeClient("key", MODEL, 100, "", audit, metrics, false);
         ClaudeErrors errors = new ClaudeErrors(MODEL, audit, metrics);
         Exchange exchange = preparedRequest(client);
-        exchange.getMessage().setHeader(ClaudeErrors.KIND, "timeout");
-        errors.handle(exchange);
+        exchange.setVariable(ClaudeErrors.FAILURE, "timeout");
+        errors.failed(exchange);
 
         assertThat(calls("overloaded")).isEqualTo(1);
         assertThat(timed("overloaded")).isEqualTo(1);
@@ -102,20 +102,20 @@ class ClaudeMetricsTest {
     @Test
     void aFailureBeforeTheRequestCountsTheCallWithoutALatency() {
         Exchange exchange = new DefaultExchange(context);
-        exchange.getMessage().setHeader(ClaudeErrors.KIND, "rate_limited");
-        new ClaudeErrors(MODEL, audit, metrics).handle(exchange);
+        exchange.setVariable(ClaudeErrors.FAILURE, "rate_limited");
+        new ClaudeErrors(MODEL, audit, metrics).failed(exchange);
         assertThat(calls("rate_limited")).isEqualTo(1);
         assertThat(timed("rate_limited")).isZero();
     }
 
     @Test
     void everyFailureKindOfTheClaudeRoutesMapsToAnOutcome() {
-        assertThat(ClaudeErrors.outcomeOf("overloaded")).isEqualTo(ClaudeOutcome.OVERLOADED);
-        assertThat(ClaudeErrors.outcomeOf("timeout")).isEqualTo(ClaudeOutcome.OVERLOADED);
-        assertThat(ClaudeErrors.outcomeOf("rate_limited")).isEqualTo(ClaudeOutcome.RATE_LIMITED);
-        assertThat(ClaudeErrors.outcomeOf("rejected_key")).isEqualTo(ClaudeOutcome.REJECTED_KEY);
-        assertThat(ClaudeErrors.outcomeOf("unknown_model")).isEqualTo(ClaudeOutcome.OTHER);
-        assertThat(ClaudeErrors.outcomeOf("other")).isEqualTo(ClaudeOutcome.OTHER);
-        assertThat(ClaudeErrors.outcomeOf("something new")).isEqualTo(ClaudeOutcome.OTHER);
+        assertThat(ClaudeFailure.ofKind("overloaded").outcome()).isEqualTo(ClaudeOutcome.OVERLOADED);
+        assertThat(ClaudeFailure.ofKind("timeout").outcome()).isEqualTo(ClaudeOutcome.OVERLOADED);
+        assertThat(ClaudeFailure.ofKind("rate_limited").outcome()).isEqualTo(ClaudeOutcome.RATE_LIMITED);
+        assertThat(ClaudeFailure.ofKind("rejected_key").outcome()).isEqualTo(ClaudeOutcome.REJECTED_KEY);
+        assertThat(ClaudeFailure.ofKind("unknown_model").outcome()).isEqualTo(ClaudeOutcome.OTHER);
+        assertThat(ClaudeFailure.ofKind("other").outcome()).isEqualTo(ClaudeOutcome.OTHER);
+        assertThat(ClaudeFailure.ofKind("something new").outcome()).isEqualTo(ClaudeOutcome.OTHER);
     }
 }

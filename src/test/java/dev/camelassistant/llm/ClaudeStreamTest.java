@@ -50,12 +50,12 @@ class ClaudeStreamTest {
                     assertThat(e.kind()).isEqualTo("overloaded");
                     assertThat(e.getMessage()).isEqualTo("stream error event overloaded_error");
                 });
-        assertThat(ClaudeStreamException.kindOf("rate_limit_error")).isEqualTo("rate_limited");
-        assertThat(ClaudeStreamException.kindOf("authentication_error")).isEqualTo("rejected_key");
-        assertThat(ClaudeStreamException.kindOf("permission_error")).isEqualTo("rejected_key");
-        assertThat(ClaudeStreamException.kindOf("not_found_error")).isEqualTo("unknown_model");
-        assertThat(ClaudeStreamException.kindOf("api_error")).isEqualTo("other");
-        assertThat(ClaudeStreamException.kindOf(null)).isEqualTo("other");
+        assertThat(ClaudeFailure.ofErrorType("rate_limit_error").kind()).isEqualTo("rate_limited");
+        assertThat(ClaudeFailure.ofErrorType("authentication_error").kind()).isEqualTo("rejected_key");
+        assertThat(ClaudeFailure.ofErrorType("permission_error").kind()).isEqualTo("rejected_key");
+        assertThat(ClaudeFailure.ofErrorType("not_found_error").kind()).isEqualTo("unknown_model");
+        assertThat(ClaudeFailure.ofErrorType("api_error").kind()).isEqualTo("other");
+        assertThat(ClaudeFailure.ofErrorType(null)).isEqualTo(ClaudeFailure.OTHER);
     }
 
     @Test

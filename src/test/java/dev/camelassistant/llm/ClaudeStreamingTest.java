@@ -137,10 +137,10 @@ class ClaudeStreamingTest extends BotRouteTestSupport {
         telegram.sendText(chat, "this will break");
 
         await().atMost(Duration.ofSeconds(10)).until(() -> telegram.sentTo(chat).stream()
-                .anyMatch(s -> s.visible().contains(ClaudeErrors.UNAVAILABLE)));
+                .anyMatch(s -> s.visible().contains(ClaudeFailure.UNAVAILABLE)));
         String shown = visible(telegram.sentTo(chat));
         String partial = String.join("", FakeClaude.pieces(answer, 20).subList(0, 4)).strip();
-        assertThat(shown).startsWith(partial).contains(ClaudeErrors.UNAVAILABLE).containsPattern("Reference: [0-9a-f]{8}");
+        assertThat(shown).startsWith(partial).contains(ClaudeFailure.UNAVAILABLE).containsPattern("Reference: [0-9a-f]{8}");
         await().atMost(Duration.ofSeconds(10)).until(() -> telegram.sentTo(ADMIN_CHAT).stream()
                 .anyMatch(s -> s.visible().contains("Claude is unavailable")));
         assertThat(telegram.sentTo(ADMIN_CHAT).stream().filter(s -> s.visible().contains("Claude is unavailable")))
@@ -156,7 +156,7 @@ class ClaudeStreamingTest extends BotRouteTestSupport {
         telegram.sendText(chat, "this will break off");
 
         await().atMost(Duration.ofSeconds(10)).until(() -> telegram.sentTo(chat).stream()
-                .anyMatch(s -> s.visible().contains(ClaudeErrors.UNAVAILABLE)));
+                .anyMatch(s -> s.visible().contains(ClaudeFailure.UNAVAILABLE)));
         String partial = String.join("", FakeClaude.pieces(answer, 10).subList(0, 5)).strip();
         assertThat(visible(telegram.sentTo(chat))).startsWith(partial);
     }
