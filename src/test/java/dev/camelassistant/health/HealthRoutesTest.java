@@ -4,9 +4,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -164,26 +161,26 @@ class HealthRoutesTest extends BotRouteTestSupport {
     }
 
     @Test
-    void serviceUpWithoutAnAlertSendsNothing() throws Exception {
+    void serviceUpWithoutAnAlertSendsNothingAndAfterOneSaysTheServiceIsBack() throws Exception {
         int before = telegram.sentTo(ADMIN_CHAT).size();
         for (int i = 0; i < 100; i++) {
             template.sendBodyAndHeader("direct:service-up", null, "alertService", "postgresql");
         }
         Thread.sleep(500);
         assertThat(telegram.sentTo(ADMIN_CHAT)).hasSize(before);
+
+        // the control: after an alert, the same service-up does speak, once
+        template.sendBodyAndHeaders("direct:alert", "PostgreSQL test alert",
+                Map.of("alertService", "postgresql", "alertKind", "down"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> adminTexts("PostgreSQL test alert").size() == 1);
+        int backBefore = adminTexts("PostgreSQL is back").size();
+        template.sendBodyAndHeader("direct:service-up", null, "alertService", "postgresql");
+        await().atMost(Duration.ofSeconds(5)).until(() -> adminTexts("PostgreSQL is back").size() == backBefore + 1);
     }
 
-    private int auditRows(String action, String kind) throws Exception {
-        try (Connection c = db.dataSource().getConnection();
-             PreparedStatement s = c.prepareStatement(
-                     "SELECT count(*) FROM audit_trail WHERE action = ? AND metadata->>'service' = 'claude' AND metadata->>'kind' = ?")) {
-            s.setString(1, action);
-            s.setString(2, kind);
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
-        }
+    private long auditRows(String action, String kind) {
+        return db.count("SELECT count(*) FROM audit_trail WHERE action = '" + action
+                        + "' AND metadata->>'service' = 'claude' AND metadata->>'kind' = '" + kind + "'");
     }
 
     /** The /health reply as the chat shows it (the body is Markdown, rendered by the outbound route). */
@@ -199,7 +196,7 @@ class HealthRoutesTest extends BotRouteTestSupport {
     }
 
     @Test
-    void healthCommandListsEveryServiceForTheAdmin() {
+    void healthCommandListsEveryServiceForTheAdmin() throws Exception {
         String redisLine = System.getenv("TEST_REDIS_URL") == null ? "⚪ Redis – not configured" : "✅ Redis – \\d+ ms";
         // the reply reads the latest probe round (at most one interval old)
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
@@ -210,8 +207,13 @@ class HealthRoutesTest extends BotRouteTestSupport {
             assertThat(lines[2]).matches("✅ Qdrant – \\d+ ms");
             assertThat(lines[3]).matches("✅ Claude – \\d+ ms");
         });
-        // the command only leaves the text in the body: the caller sends it
-        assertThat(telegram.sentMessages()).noneMatch(s -> s.text().contains("PostgreSQL –"));
+        // the command only leaves the text in the body: sent in the chat by the inbound route, once
+        int before = telegram.sentTo(ADMIN_CHAT).size();
+        telegram.sendText(ADMIN_CHAT, "/health");
+        await().atMost(Duration.ofSeconds(10)).until(() -> telegram.sentTo(ADMIN_CHAT).stream().skip(before)
+                .anyMatch(m -> m.text().contains("PostgreSQL –")));
+        Thread.sleep(300);
+        assertThat(telegram.sentTo(ADMIN_CHAT).stream().skip(before).filter(m -> m.text().contains("PostgreSQL –"))).hasSize(1);
     }
 
     @Test
@@ -230,9 +232,10 @@ class HealthRoutesTest extends BotRouteTestSupport {
     }
 
     @Test
-    void healthCommandRefusesOtherChats() {
+    void healthCommandRefusesOtherChatsAndAnswersTheAdmin() {
         assertThat(healthCommand(false, FRIEND_CHAT)).isEqualTo(new Commands().adminOnly());
-        claude.verify(0, anyRequestedFor(urlPathMatching("/v1/messages.*")));
+        // the control: the same call for the admin lists the services
+        assertThat(healthCommand(true, ADMIN_CHAT)).contains("PostgreSQL –").contains("Claude –");
     }
 
     private JsonNode observe(String path, int expectedStatus) throws Exception {

@@ -93,7 +93,7 @@ class ClaudeConversationTest extends BotRouteTestSupport {
         telegram.sendText(chat, "my private question");
         repliesTo(chat, 1);
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> count("SELECT count(*) FROM audit_trail WHERE action = 'llm_request'"
+        await().atMost(Duration.ofSeconds(10)).until(() -> db.count("SELECT count(*) FROM audit_trail WHERE action = 'llm_request'"
                                                                  + " AND metadata->>'chatId' = '" + chat + "'") == 1);
         try (Connection c = db.dataSource().getConnection();
              ResultSet rs = c.createStatement().executeQuery("SELECT model, status, metadata::text, correlation_id,"
@@ -110,7 +110,7 @@ class ClaudeConversationTest extends BotRouteTestSupport {
             assertThat(rs.getString(4)).isNotBlank();
             assertThat(rs.getInt(5)).as("message_received shares the correlation id").isEqualTo(1);
         }
-        assertThat(count("SELECT count(*) FROM audit_trail WHERE metadata::text LIKE '%Secret recipe%'"
+        assertThat(db.count("SELECT count(*) FROM audit_trail WHERE metadata::text LIKE '%Secret recipe%'"
                          + " OR metadata::text LIKE '%private question%'")).isZero();
     }
 
@@ -248,14 +248,8 @@ class ClaudeConversationTest extends BotRouteTestSupport {
         telegram.sendText(chat, "three");
         assertThat(repliesTo(chat, 3).get(2)).isEqualTo("fine again");
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> count("SELECT count(*) FROM audit_trail WHERE action = 'llm_request'"
+        await().atMost(Duration.ofSeconds(10)).until(() -> db.count("SELECT count(*) FROM audit_trail WHERE action = 'llm_request'"
                 + " AND status = 'error' AND metadata->>'chatId' = '" + chat + "'") == 2);
     }
 
-    private long count(String sql) throws Exception {
-        try (Connection c = db.dataSource().getConnection(); ResultSet rs = c.createStatement().executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
 }

@@ -96,7 +96,7 @@ class ClaudeStreamingTest extends BotRouteTestSupport {
         assertThat(telegram.notModified()).as("no edit repeats the text").isZero();
 
         // one audit entry with the final usage and the time to the first token
-        await().atMost(Duration.ofSeconds(10)).until(() -> count("SELECT count(*) FROM audit_trail WHERE action = 'llm_request'"
+        await().atMost(Duration.ofSeconds(10)).until(() -> db.count("SELECT count(*) FROM audit_trail WHERE action = 'llm_request'"
                                                                  + " AND metadata->>'chatId' = '" + chat + "'") == 1);
         try (Connection c = db.dataSource().getConnection();
              ResultSet rs = c.createStatement().executeQuery("SELECT metadata::text FROM audit_trail"
@@ -161,10 +161,4 @@ class ClaudeStreamingTest extends BotRouteTestSupport {
         assertThat(visible(telegram.sentTo(chat))).startsWith(partial);
     }
 
-    private long count(String sql) throws Exception {
-        try (Connection c = db.dataSource().getConnection(); ResultSet rs = c.createStatement().executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
 }

@@ -152,13 +152,8 @@ class TelegramInboundRouteTest extends BotRouteTestSupport {
         assertThat(refused).as("every stranger message is counted").isGreaterThanOrEqualTo(6);
     }
 
-    private long auditRows(String action, long chat) throws Exception {
-        try (var c = db.dataSource().getConnection();
-             var rs = c.createStatement().executeQuery("SELECT count(*) FROM audit_trail WHERE action = '" + action
-                     + "' AND metadata->>'chatId' = '" + chat + "'")) {
-            rs.next();
-            return rs.getLong(1);
-        }
+    private long auditRows(String action, long chat) {
+        return db.count("SELECT count(*) FROM audit_trail WHERE action = '" + action + "' AND metadata->>'chatId' = '" + chat + "'");
     }
 
     /** Parses one captured line. */
