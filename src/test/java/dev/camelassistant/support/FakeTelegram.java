@@ -48,6 +48,9 @@ public final class FakeTelegram implements AutoCloseable {
     private final AtomicLong nextUpdateId = new AtomicLong(1000);
     private final AtomicLong nextMessageId = new AtomicLong(1);
     private final AtomicLong polls = new AtomicLong();
+    /** Hold an empty getUpdates for its whole {@code timeout}, as Telegram does, instead of 100 ms. */
+    private volatile boolean fullLongPoll;
+    private boolean closed;
     private final java.util.concurrent.atomic.AtomicBoolean refuseNextHtml = new java.util.concurrent.atomic.AtomicBoolean();
     /** update id → System.nanoTime() when getUpdates first handed it out (for latency benchmarks). */
     private final java.util.concurrent.ConcurrentHashMap<Long, Long> handedOutAt = new java.util.concurrent.ConcurrentHashMap<>();
@@ -101,6 +104,15 @@ public final class FakeTelegram implements AutoCloseable {
 
     public long polls() {
         return polls.get();
+    }
+
+    /**
+     * From now on an empty getUpdates is held for the whole long-poll {@code timeout} it asks for (or
+     * until an update is queued), as Telegram does; by default it is held 100 ms. For measuring what
+     * a stop costs while the bot waits in a long poll.
+     */
+    public void holdPollsLikeTelegram() {
+        fullLongPoll = true;
     }
 
     /** Queues a text message from a private chat; returns its update id. */
@@ -323,6 +335,7 @@ public final class FakeTelegram implements AutoCloseable {
     @Override
     public void close() {
         synchronized (pending) {
+            closed = true;
             pending.notifyAll();
         }
         server.stop();
@@ -349,12 +362,18 @@ public final class FakeTelegram implements AutoCloseable {
             ArrayNode result = JSON.createArrayNode();
             synchronized (pending) {
                 pending.removeIf(u -> u.get("update_id").asLong() < offset);
-                if (pending.isEmpty()) {
-                    try {
-                        pending.wait(100);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
+                long holdMs = fullLongPoll && query.containsKey("timeout")
+                        ? Long.parseLong(query.get("timeout")) * 1000 : 100;
+                long until = System.currentTimeMillis() + holdMs;
+                try {
+                    while (pending.isEmpty() && !closed && System.currentTimeMillis() < until) {
+                        pending.wait(Math.max(1, until - System.currentTimeMillis()));
+                        if (!fullLongPoll) {
+                            break;
+                        }
                     }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
                 long now = System.nanoTime();
                 pending.stream().limit(limit).forEach(u -> {
