@@ -50,6 +50,8 @@ public final class FakeTelegram implements AutoCloseable {
     private final AtomicLong polls = new AtomicLong();
     /** Hold an empty getUpdates for its whole {@code timeout}, as Telegram does, instead of 100 ms. */
     private volatile boolean fullLongPoll;
+    /** Every getUpdates: when it arrived and how many updates it handed out. */
+    private final List<Poll> pollLog = new java.util.concurrent.CopyOnWriteArrayList<>();
     private boolean closed;
     private final java.util.concurrent.atomic.AtomicBoolean refuseNextHtml = new java.util.concurrent.atomic.AtomicBoolean();
     /** update id → System.nanoTime() when getUpdates first handed it out (for latency benchmarks). */
@@ -104,6 +106,15 @@ public final class FakeTelegram implements AutoCloseable {
 
     public long polls() {
         return polls.get();
+    }
+
+    /** A getUpdates call: when it arrived (System.nanoTime()) and how many updates it handed out. */
+    public record Poll(long arrivedAt, int handedOut) {
+    }
+
+    /** Every getUpdates so far, in order of arrival. */
+    public List<Poll> pollLog() {
+        return List.copyOf(pollLog);
     }
 
     /**
@@ -356,6 +367,7 @@ public final class FakeTelegram implements AutoCloseable {
                 return json("{\"ok\":true,\"result\":true}");
             }
             polls.incrementAndGet();
+            long arrivedAt = System.nanoTime();
             Map<String, String> query = query(url);
             long offset = query.containsKey("offset") ? Long.parseLong(query.get("offset")) : 0;
             int limit = query.containsKey("limit") ? Integer.parseInt(query.get("limit")) : 100;
@@ -381,6 +393,7 @@ public final class FakeTelegram implements AutoCloseable {
                     handedOutAt.putIfAbsent(u.get("update_id").asLong(), now);
                 });
             }
+            pollLog.add(new Poll(arrivedAt, result.size()));
             ObjectNode answer = JSON.createObjectNode();
             answer.put("ok", true);
             answer.set("result", result);
