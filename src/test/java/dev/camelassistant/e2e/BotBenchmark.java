@@ -125,11 +125,11 @@ public final class BotBenchmark {
             System.out.printf("bench: startup to first getUpdates, external PostgreSQL, no class-data archive: median %.0f ms"
                               + " (runs %s)%n", median(external), fmt(external));
             // AppCDS as bin/camel-assistant does it: one start records the archive at exit, later starts map it
-            System.setProperty("bot.jvm.options", options + recordArchive(archive));
+            System.setProperty("bot.jvm.options", options + " -XX:ArchiveClassesAtExit=" + archive);
             try (FakeTelegram telegram = new FakeTelegram()) {
                 timeToFirstPoll(env(telegram, claude, db, Files.createTempDirectory("bench")), telegram);
             }
-            System.setProperty("bot.jvm.options", options + useArchive(archive));
+            System.setProperty("bot.jvm.options", options + " -XX:SharedArchiveFile=" + archive);
             List<Double> cds = new ArrayList<>();
             List<Double> rss = new ArrayList<>();
             for (int i = 0; i < runs; i++) {
@@ -171,11 +171,11 @@ public final class BotBenchmark {
         String options = System.getProperty("bot.jvm.options", "-Xmx256m");
         Path archive = Files.createTempDirectory("bench-cds").resolve("camel-assistant.jsa");
         try (FakeClaude claude = new FakeClaude(); TestDatabases db = TestDatabases.create()) {
-            System.setProperty("bot.jvm.options", options + recordArchive(archive));
+            System.setProperty("bot.jvm.options", options + " -XX:ArchiveClassesAtExit=" + archive);
             try (FakeTelegram telegram = new FakeTelegram()) {
                 timeToFirstPoll(env(telegram, claude, db, Files.createTempDirectory("bench")), telegram);
             }
-            System.setProperty("bot.jvm.options", options + useArchive(archive));
+            System.setProperty("bot.jvm.options", options + " -XX:SharedArchiveFile=" + archive);
             List<Double> shutdown = new ArrayList<>();
             List<Double> downtime = new ArrayList<>();
             for (int i = 0; i < runs; i++) {
@@ -214,20 +214,6 @@ public final class BotBenchmark {
                               + " archive): median %.0f ms (runs %s) (goal <= 3000 ms)%n", median(downtime), fmt(downtime));
             System.setProperty("bot.jvm.options", options);
         }
-    }
-
-    /**
-     * The archive flags bin/camel-assistant uses: AppCDS, or with {@code -Dbot.aot=true} (a Java 25
-     * bot, BENCH_BOT_JAVA) the JDK's ahead-of-time cache.
-     */
-    static String recordArchive(Path archive) {
-        return Boolean.getBoolean("bot.aot") ? " -XX:AOTCacheOutput=" + archive + " --sun-misc-unsafe-memory-access=allow"
-                : " -XX:ArchiveClassesAtExit=" + archive;
-    }
-
-    static String useArchive(Path archive) {
-        return Boolean.getBoolean("bot.aot") ? " -XX:AOTCache=" + archive + " --sun-misc-unsafe-memory-access=allow"
-                : " -XX:SharedArchiveFile=" + archive;
     }
 
     /** Waits until getUpdates was called more than {@code after} times in all. */
