@@ -12,11 +12,10 @@ import org.apache.camel.support.service.ServiceSupport;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.data.redis.connection.RedisPassword;
-import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
-import org.springframework.data.redis.connection.jedis.JedisClientConfiguration;
-import org.springframework.data.redis.connection.jedis.JedisConnectionFactory;
-import org.springframework.data.redis.core.StringRedisTemplate;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisPool;
+import redis.clients.jedis.params.SetParams;
 
 /**
  * At most one alert per service and kind of problem per cooldown period, and one "recovered"
@@ -27,6 +26,9 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * {@code <prefix>active:<service>}; the recovery is announced by whichever instance deletes that key.
  * Every decision is also written to memory, and a Redis call that fails (short timeouts, 500 ms)
  * falls back to memory for that call only, so a dead Redis neither stalls nor silences alerts.
+ * <p>
+ * Redis is reached through a plain Jedis pool: two commands need no client framework (Spring Data
+ * Redis, which camel-spring-redis brings, loaded about 650 classes more for them; BENCHMARKS.md).
  * <p>
  * {@link #recover(String)} is cheap when this instance has seen no problem with the service since
  * its last recovery: a set lookup, no Redis call (the Claude route calls it after every answer).
@@ -41,8 +43,8 @@ public final class AlertCooldown extends ServiceSupport {
     private final Duration cooldown;
     private final LongSupplier clock;
     private final String prefix;
-    private final JedisConnectionFactory factory;
-    private final StringRedisTemplate redis;
+    /** Null without REDIS_URL. */
+    private final JedisPool redis;
     private final String instance;
 
     private final Map<String, Long> memoryUntil = new ConcurrentHashMap<>();
@@ -51,18 +53,11 @@ public final class AlertCooldown extends ServiceSupport {
     private final Set<String> observed = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean redisFailing = new AtomicBoolean();
 
-    private AlertCooldown(Duration cooldown, LongSupplier clock, String prefix, JedisConnectionFactory factory) {
+    private AlertCooldown(Duration cooldown, LongSupplier clock, String prefix, JedisPool redis) {
         this.cooldown = cooldown;
         this.clock = clock;
         this.prefix = prefix;
-        this.factory = factory;
-        if (factory != null) {
-            StringRedisTemplate template = new StringRedisTemplate(factory);
-            template.afterPropertiesSet();
-            this.redis = template;
-        } else {
-            this.redis = null;
-        }
+        this.redis = redis;
         this.instance = ManagementFactory.getRuntimeMXBean().getName();
     }
 
@@ -82,29 +77,13 @@ public final class AlertCooldown extends ServiceSupport {
      * @param redisTimeout connect, read and pool-wait timeout of every Redis call
      */
     public static AlertCooldown withRedis(RedisUrl url, Duration cooldown, String keyPrefix, Duration redisTimeout) {
-        RedisStandaloneConfiguration server = new RedisStandaloneConfiguration(url.host(), url.port());
-        server.setDatabase(url.database());
-        if (url.user() != null) {
-            server.setUsername(url.user());
-        }
-        if (url.password() != null) {
-            server.setPassword(RedisPassword.of(url.password()));
-        }
-        GenericObjectPoolConfig<Object> pool = new GenericObjectPoolConfig<>();
+        GenericObjectPoolConfig<Jedis> pool = new GenericObjectPoolConfig<>();
         pool.setMaxTotal(4);
         pool.setMaxIdle(2);
         pool.setMinIdle(0);
         pool.setMaxWait(redisTimeout);
-        JedisClientConfiguration.JedisClientConfigurationBuilder client = JedisClientConfiguration.builder()
-                .connectTimeout(redisTimeout)
-                .readTimeout(redisTimeout);
-        if (url.ssl()) {
-            client.useSsl();
-        }
-        client.usePooling().poolConfig(pool);
-        JedisConnectionFactory factory = new JedisConnectionFactory(server, client.build());
-        factory.afterPropertiesSet();
-        return new AlertCooldown(cooldown, System::currentTimeMillis, keyPrefix, factory);
+        JedisPool redis = new JedisPool(pool, new HostAndPort(url.host(), url.port()), url.clientConfig(redisTimeout));
+        return new AlertCooldown(cooldown, System::currentTimeMillis, keyPrefix, redis);
     }
 
     public boolean isShared() {
@@ -123,13 +102,15 @@ public final class AlertCooldown extends ServiceSupport {
         observed.add(service);
         String key = service + ":" + kind;
         if (redis != null) {
-            try {
-                Boolean set = redis.opsForValue().setIfAbsent(prefix + "cooldown:" + key, instance, cooldown);
-                if (Boolean.TRUE.equals(set)) {
-                    redis.opsForValue().set(prefix + "active:" + service, kind, ACTIVE_TTL);
+            try (Jedis jedis = redis.getResource()) {
+                // "OK" when the key was set, null when it existed
+                boolean set = jedis.set(prefix + "cooldown:" + key, instance,
+                        SetParams.setParams().nx().ex(cooldown.toSeconds())) != null;
+                if (set) {
+                    jedis.set(prefix + "active:" + service, kind, SetParams.setParams().ex(ACTIVE_TTL.toSeconds()));
                 }
                 redisAnswered();
-                if (Boolean.TRUE.equals(set)) {
+                if (set) {
                     memoryUntil.put(key, clock.getAsLong() + cooldown.toMillis());
                     memoryActive.put(service, Boolean.TRUE);
                     return true;
@@ -169,11 +150,11 @@ public final class AlertCooldown extends ServiceSupport {
         }
         Boolean alertedHere = memoryActive.remove(service);
         if (redis != null) {
-            try {
-                Boolean deleted = redis.delete(prefix + "active:" + service);
+            try (Jedis jedis = redis.getResource()) {
+                boolean deleted = jedis.del(prefix + "active:" + service) > 0;
                 redisAnswered();
                 // an alert sent from memory while Redis was away is announced by this instance alone
-                return Boolean.TRUE.equals(deleted) || Boolean.FALSE.equals(alertedHere);
+                return deleted || Boolean.FALSE.equals(alertedHere);
             } catch (RuntimeException e) {
                 redisFailed(e);
             }
@@ -196,8 +177,8 @@ public final class AlertCooldown extends ServiceSupport {
 
     @Override
     protected void doStop() {
-        if (factory != null) {
-            factory.destroy();
+        if (redis != null) {
+            redis.close();
         }
     }
 }

@@ -2,8 +2,6 @@ package dev.camelassistant.health;
 
 import java.time.Duration;
 
-import redis.clients.jedis.ClientSetInfoConfig;
-import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 
@@ -29,18 +27,7 @@ public final class RedisProbe implements ServiceProbe {
 
     @Override
     public void probe(Duration timeout) throws Exception {
-        int ms = (int) Math.max(1, timeout.toMillis());
-        DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
-                .connectionTimeoutMillis(ms)
-                .socketTimeoutMillis(ms)
-                .database(url.database())
-                .ssl(url.ssl())
-                // one round trip: no CLIENT SETINFO handshake before the PING
-                .clientSetInfoConfig(ClientSetInfoConfig.DISABLED);
-        if (url.password() != null) {
-            config.user(url.user()).password(url.password());
-        }
-        try (Jedis jedis = new Jedis(new HostAndPort(url.host(), url.port()), config.build())) {
+        try (Jedis jedis = new Jedis(new HostAndPort(url.host(), url.port()), url.clientConfig(timeout))) {
             String answer = jedis.ping();
             if (!"PONG".equalsIgnoreCase(answer)) {
                 throw new ProbeFailure(ServiceHealth.KIND_DOWN, "unexpected answer to PING");

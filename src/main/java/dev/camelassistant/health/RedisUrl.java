@@ -3,6 +3,11 @@ package dev.camelassistant.health;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import redis.clients.jedis.ClientSetInfoConfig;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.JedisClientConfig;
 
 /**
  * REDIS_URL taken apart: {@code redis[s]://[[user]:password@]host[:port][/db]}. {@link #toString()}
@@ -46,6 +51,25 @@ public record RedisUrl(String host, int port, String user, String password, int 
         }
         return new RedisUrl(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : DEFAULT_PORT, blankToNull(user),
                 blankToNull(password), db, "rediss".equals(scheme));
+    }
+
+    /**
+     * Jedis settings for this server: database, TLS, credentials, and {@code timeout} as both the
+     * connect and the read timeout. No CLIENT SETINFO handshake: a new connection's first command
+     * costs one round trip.
+     */
+    public JedisClientConfig clientConfig(Duration timeout) {
+        int ms = (int) Math.max(1, timeout.toMillis());
+        DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(ms)
+                .socketTimeoutMillis(ms)
+                .database(database)
+                .ssl(ssl)
+                .clientSetInfoConfig(ClientSetInfoConfig.DISABLED);
+        if (password != null) {
+            config.user(user).password(password);
+        }
+        return config.build();
     }
 
     @Override

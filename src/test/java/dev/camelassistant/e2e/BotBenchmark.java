@@ -29,6 +29,9 @@ public final class BotBenchmark {
         if (which.equals("all") || which.equals("startup")) {
             startup();
         }
+        if (which.equals("all") || which.equals("startup") || which.equals("restart")) {
+            restart();
+        }
         if (which.equals("all") || which.equals("load")) {
             load();
         }
@@ -153,6 +156,77 @@ public final class BotBenchmark {
                               + " %.0f ms %s, second start median %.0f ms %s%n", median(first), fmt(first), median(second),
                     fmt(second));
             System.setProperty("bot.jvm.options", options);
+        }
+    }
+
+    /**
+     * A restart of an idle bot as a service manager does it: SIGTERM to the running bot, wait for it
+     * to exit, start the new one. The fake Telegram holds an empty getUpdates for its whole long-poll
+     * timeout, as Telegram does, so the stop meets the bot in the middle of a long poll. Both bots use
+     * the class-data archive (bin/camel-assistant) and the external PostgreSQL. Prints the idle
+     * shutdown (SIGTERM to exit) and the downtime (SIGTERM to the new bot's first getUpdates).
+     */
+    static void restart() throws Exception {
+        int runs = Integer.getInteger("bench.runs", 5);
+        String options = System.getProperty("bot.jvm.options", "-Xmx256m");
+        Path archive = Files.createTempDirectory("bench-cds").resolve("camel-assistant.jsa");
+        try (FakeClaude claude = new FakeClaude(); TestDatabases db = TestDatabases.create()) {
+            System.setProperty("bot.jvm.options", options + " -XX:ArchiveClassesAtExit=" + archive);
+            try (FakeTelegram telegram = new FakeTelegram()) {
+                timeToFirstPoll(env(telegram, claude, db, Files.createTempDirectory("bench")), telegram);
+            }
+            System.setProperty("bot.jvm.options", options + " -XX:SharedArchiveFile=" + archive);
+            List<Double> shutdown = new ArrayList<>();
+            List<Double> downtime = new ArrayList<>();
+            for (int i = 0; i < runs; i++) {
+                try (FakeTelegram telegram = new FakeTelegram()) {
+                    telegram.holdPollsLikeTelegram();
+                    Map<String, String> env = env(telegram, claude, db, Files.createTempDirectory("bench"));
+                    try (BotProcess old = BotProcess.start(env)) {
+                        awaitPoll(old, telegram, 0);
+                        Thread.sleep(3000); // idle, waiting in a long poll
+                        long t0 = System.nanoTime();
+                        int code = old.terminate(Duration.ofSeconds(60));
+                        long exited = System.nanoTime();
+                        if (code != 0 && code != 143) { // 143: ended by SIGTERM after the shutdown hooks
+                            throw new IllegalStateException("the bot exited with " + code + ": " + old.stderr());
+                        }
+                        if (System.getenv("BENCH_SHOW_SHUTDOWN") != null) {
+                            Thread.sleep(500); // the output pump
+                            old.stderr().forEach(System.out::println);
+                            List<String> out = old.stdout();
+                            out.subList(Math.max(0, out.size() - 60), out.size()).forEach(System.out::println);
+                        }
+                        long pollsBefore = telegram.polls();
+                        try (BotProcess next = BotProcess.start(env)) {
+                            awaitPoll(next, telegram, pollsBefore);
+                            long up = System.nanoTime();
+                            shutdown.add((exited - t0) / 1e6);
+                            downtime.add((up - t0) / 1e6);
+                            next.terminate(Duration.ofSeconds(60));
+                        }
+                    }
+                }
+            }
+            System.out.printf("bench: idle shutdown (SIGTERM to exit, in a long poll): median %.0f ms (runs %s)%n",
+                    median(shutdown), fmt(shutdown));
+            System.out.printf("bench: restart downtime of an idle bot (SIGTERM to the new bot's first getUpdates, with the"
+                              + " archive): median %.0f ms (runs %s) (goal <= 3000 ms)%n", median(downtime), fmt(downtime));
+            System.setProperty("bot.jvm.options", options);
+        }
+    }
+
+    /** Waits until getUpdates was called more than {@code after} times in all. */
+    static void awaitPoll(BotProcess p, FakeTelegram telegram, long after) throws Exception {
+        long t0 = System.nanoTime();
+        while (telegram.polls() <= after) {
+            if (!p.isAlive()) {
+                throw new IllegalStateException("bot exited: " + p.stderr());
+            }
+            Thread.sleep(2);
+            if (System.nanoTime() - t0 > 120_000_000_000L) {
+                throw new IllegalStateException("no poll within 120 s");
+            }
         }
     }
 

@@ -35,7 +35,10 @@ final class BotProcess implements AutoCloseable {
     }
 
     static BotProcess start(Map<String, String> env) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        // bot.java: another JDK's java for the bot (bench/run.sh BENCH_BOT_JAVA), else this JVM's
+        String java = System.getProperty("bot.java", "");
+        List<String> cmd = new ArrayList<>(List.of(java.isBlank()
+                ? Path.of(System.getProperty("java.home"), "bin", "java").toString() : java));
         cmd.addAll(List.of(System.getProperty("bot.jvm.options", "-Xmx256m").trim().split("\\s+")));
         cmd.addAll(List.of("-jar", jar().toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd);

@@ -8,6 +8,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import dev.camelassistant.support.BotRouteTestSupport;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -77,6 +79,31 @@ class AlertCooldownTest {
         } finally {
             a.stop();
             b.stop();
+        }
+    }
+
+    @Test
+    void theRedisKeysExpireAfterTheCooldownAndTheActiveMarkerAfterAWeek() {
+        String url = System.getenv("TEST_REDIS_URL");
+        assumeTrue(url != null && !url.isBlank(), "TEST_REDIS_URL is not set: no Redis to read the keys from");
+        String prefix = "camel-assistant-test:" + UUID.randomUUID() + ":";
+        RedisUrl redisUrl = RedisUrl.parse(url);
+        AlertCooldown cooldown = AlertCooldown.withRedis(redisUrl, COOLDOWN, prefix, Duration.ofMillis(500));
+        cooldown.start();
+        try (Jedis jedis = new Jedis(new HostAndPort(redisUrl.host(), redisUrl.port()), redisUrl.clientConfig(Duration.ofSeconds(2)))) {
+            assertThat(jedis.exists(prefix + "cooldown:qdrant:down")).isFalse();
+            assertThat(cooldown.tryAcquire("qdrant", "down")).isTrue();
+
+            assertThat(jedis.get(prefix + "active:qdrant")).isEqualTo("down");
+            assertThat(jedis.ttl(prefix + "cooldown:qdrant:down")).isBetween(COOLDOWN.toSeconds() - 5, COOLDOWN.toSeconds());
+            assertThat(jedis.ttl(prefix + "active:qdrant")).isBetween(7 * 86_400L - 5, 7 * 86_400L);
+
+            assertThat(cooldown.recover("qdrant")).isTrue();
+            assertThat(jedis.exists(prefix + "active:qdrant")).isFalse();
+            assertThat(jedis.exists(prefix + "cooldown:qdrant:down")).isTrue();   // a recovery keeps the cooldown
+            jedis.del(prefix + "cooldown:qdrant:down");
+        } finally {
+            cooldown.stop();
         }
     }
 

@@ -48,6 +48,11 @@ public final class FakeTelegram implements AutoCloseable {
     private final AtomicLong nextUpdateId = new AtomicLong(1000);
     private final AtomicLong nextMessageId = new AtomicLong(1);
     private final AtomicLong polls = new AtomicLong();
+    /** Hold an empty getUpdates for its whole {@code timeout}, as Telegram does, instead of 100 ms. */
+    private volatile boolean fullLongPoll;
+    /** Every getUpdates: when it arrived and how many updates it handed out. */
+    private final List<Poll> pollLog = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private boolean closed;
     private final java.util.concurrent.atomic.AtomicBoolean refuseNextHtml = new java.util.concurrent.atomic.AtomicBoolean();
     /** update id → System.nanoTime() when getUpdates first handed it out (for latency benchmarks). */
     private final java.util.concurrent.ConcurrentHashMap<Long, Long> handedOutAt = new java.util.concurrent.ConcurrentHashMap<>();
@@ -101,6 +106,24 @@ public final class FakeTelegram implements AutoCloseable {
 
     public long polls() {
         return polls.get();
+    }
+
+    /** A getUpdates call: when it arrived (System.nanoTime()) and how many updates it handed out. */
+    public record Poll(long arrivedAt, int handedOut) {
+    }
+
+    /** Every getUpdates so far, in order of arrival. */
+    public List<Poll> pollLog() {
+        return List.copyOf(pollLog);
+    }
+
+    /**
+     * From now on an empty getUpdates is held for the whole long-poll {@code timeout} it asks for (or
+     * until an update is queued), as Telegram does; by default it is held 100 ms. For measuring what
+     * a stop costs while the bot waits in a long poll.
+     */
+    public void holdPollsLikeTelegram() {
+        fullLongPoll = true;
     }
 
     /** Queues a text message from a private chat; returns its update id. */
@@ -323,6 +346,7 @@ public final class FakeTelegram implements AutoCloseable {
     @Override
     public void close() {
         synchronized (pending) {
+            closed = true;
             pending.notifyAll();
         }
         server.stop();
@@ -343,18 +367,25 @@ public final class FakeTelegram implements AutoCloseable {
                 return json("{\"ok\":true,\"result\":true}");
             }
             polls.incrementAndGet();
+            long arrivedAt = System.nanoTime();
             Map<String, String> query = query(url);
             long offset = query.containsKey("offset") ? Long.parseLong(query.get("offset")) : 0;
             int limit = query.containsKey("limit") ? Integer.parseInt(query.get("limit")) : 100;
             ArrayNode result = JSON.createArrayNode();
             synchronized (pending) {
                 pending.removeIf(u -> u.get("update_id").asLong() < offset);
-                if (pending.isEmpty()) {
-                    try {
-                        pending.wait(100);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
+                long holdMs = fullLongPoll && query.containsKey("timeout")
+                        ? Long.parseLong(query.get("timeout")) * 1000 : 100;
+                long until = System.currentTimeMillis() + holdMs;
+                try {
+                    while (pending.isEmpty() && !closed && System.currentTimeMillis() < until) {
+                        pending.wait(Math.max(1, until - System.currentTimeMillis()));
+                        if (!fullLongPoll) {
+                            break;
+                        }
                     }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
                 long now = System.nanoTime();
                 pending.stream().limit(limit).forEach(u -> {
@@ -362,6 +393,7 @@ public final class FakeTelegram implements AutoCloseable {
                     handedOutAt.putIfAbsent(u.get("update_id").asLong(), now);
                 });
             }
+            pollLog.add(new Poll(arrivedAt, result.size()));
             ObjectNode answer = JSON.createObjectNode();
             answer.put("ok", true);
             answer.set("result", result);
