@@ -5,6 +5,7 @@ import java.time.Clock;
 
 import dev.camelassistant.audit.AuditCommand;
 import dev.camelassistant.audit.AuditEvents;
+import dev.camelassistant.audit.AuditQuery;
 import dev.camelassistant.audit.AuditRetention;
 import dev.camelassistant.audit.AuditTrail;
 import dev.camelassistant.conversation.ConversationRetention;
@@ -77,15 +78,14 @@ public class AppConfiguration implements CamelConfiguration {
         registry.bind("dataSource", database.dataSource());
 
         int auditCapacity = Integer.parseInt(prop(props, "audit.queue-capacity", "10000"));
-        AuditTrail auditTrail = new AuditTrail(database.dataSource(), auditCapacity,
-                Integer.parseInt(prop(props, "audit.batch-size", "100")));
+        AuditTrail auditTrail = new AuditTrail(auditCapacity, Integer.parseInt(prop(props, "audit.batch-size", "100")));
         auditTrail.setBatchTimeoutMs(Long.parseLong(prop(props, "audit.batch-timeout-ms", "200")));
         // added after the database: Camel stops services in reverse, so the audit queue flushes first
         context.addService(auditTrail, true, true);
         registry.bind("auditTrail", auditTrail);
         metrics.watchAuditQueue(auditTrail, AuditTrail::pending, AuditTrail::droppedTotal);
-        registry.bind("auditCommand", new AuditCommand(auditTrail));
-        registry.bind("auditRetention", new AuditRetention(database.dataSource(), auditTrail,
+        registry.bind("auditCommand", new AuditCommand(new AuditQuery(database.dataSource())));
+        registry.bind("auditRetention", new AuditRetention(auditTrail,
                 Integer.parseInt(prop(props, "audit.retention-days", "30")),
                 Integer.parseInt(prop(props, "audit.cleanup-batch-size", "10000")), Clock.systemUTC()));
 
@@ -143,10 +143,8 @@ public class AppConfiguration implements CamelConfiguration {
         registry.bind("outbox", outbox);
         metrics.watchOutbox(outbox, Outbox::waiting);
         int retentionDays = Integer.parseInt(prop(props, "audit.retention-days", "30"));
-        registry.bind("inboxRetention", new MessageRetention(database.dataSource(), auditTrail, retentionDays,
-                "/sql/inbox-cleanup.sql", "inbox_cleanup"));
-        registry.bind("outboxRetention", new MessageRetention(database.dataSource(), auditTrail, retentionDays,
-                "/sql/outbox-cleanup.sql", "outbox_cleanup"));
+        registry.bind("inboxRetention", new MessageRetention(auditTrail, retentionDays, "inbox_cleanup"));
+        registry.bind("outboxRetention", new MessageRetention(auditTrail, retentionDays, "outbox_cleanup"));
         TypingIndicator typing = new TypingIndicator(prop(props, "telegram.api-url", "https://api.telegram.org"), token,
                 Long.parseLong(prop(props, "telegram.typing-interval-ms", "4000")));
         onStop(context, typing::close);
@@ -164,7 +162,7 @@ public class AppConfiguration implements CamelConfiguration {
         registry.bind("conversations", new Conversations(
                 new ConversationStore(database.fastFailPool("conversations", 4, 1000), cipher),
                 Integer.parseInt(prop(props, "conversation.max-input-tokens", "20000")), claudeClient.systemPrompt()));
-        registry.bind("conversationRetention", new ConversationRetention(database.dataSource(), auditTrail,
+        registry.bind("conversationRetention", new ConversationRetention(auditTrail,
                 Integer.parseInt(prop(props, "conversation.retention-days", "30")),
                 Integer.parseInt(prop(props, "conversation.cleanup-batch-size", "1000")), Clock.systemUTC()));
         registry.bind("claudeErrors", new ClaudeErrors(model, audit, metrics));
