@@ -3,8 +3,10 @@ package dev.camelassistant.audit;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -39,6 +41,15 @@ final class AuditRows {
         row.put("errorMessage", column(e.errorMessage(), Integer.MAX_VALUE));
         row.put("createdAt", Timestamp.from(e.createdAt()));
         return row;
+    }
+
+    /** The parameters of a batch of inserts (camel-sql batch=true), in order. */
+    static List<Map<String, Object>> toRows(List<AuditEntry> entries) {
+        List<Map<String, Object>> rows = new ArrayList<>(entries.size());
+        for (AuditEntry e : entries) {
+            rows.add(toRow(e));
+        }
+        return rows;
     }
 
     /**

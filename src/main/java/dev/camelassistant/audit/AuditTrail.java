@@ -1,6 +1,5 @@
 package dev.camelassistant.audit;
 
-import java.sql.SQLException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -12,8 +11,6 @@ import javax.sql.DataSource;
 import dev.camelassistant.logging.LogMasker;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
-import org.apache.camel.Exchange;
-import org.apache.camel.ProducerTemplate;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
@@ -29,14 +26,10 @@ import org.slf4j.LoggerFactory;
  * oldest waiting entries are dropped and counted; the count is logged and recorded as an
  * {@code audit_overflow} entry once writing succeeds again. Every stop writes whatever still waits.
  * <p>
- * Every write goes through camel-sql with {@code sql/audit-insert.sql} ({@link #INSERT}): the route's
- * batches, the row-by-row retry of a batch whose data the database refused, and the flush on stop,
- * which runs after the routes have stopped and so sends to the endpoint itself.
+ * Every write goes through camel-sql with {@code sql/audit-insert.sql}: the route's batches, and the
+ * writes made from here ({@link AuditWriter}).
  */
 public class AuditTrail extends ServiceSupport implements AuditRecorder, CamelContextAware {
-
-    /** The insert of routes/audit.camel.yaml, for the writes made from here. */
-    static final String INSERT = "sql:classpath:sql/audit-insert.sql?dataSource=#dataSource";
 
     private static final Logger LOG = LoggerFactory.getLogger(AuditTrail.class);
 
@@ -53,8 +46,8 @@ public class AuditTrail extends ServiceSupport implements AuditRecorder, CamelCo
     /** System.nanoTime() when the queue last went from empty to non-empty. */
     private long waitingSince;
 
-    private CamelContext camelContext;
-    private ProducerTemplate template;
+    private volatile CamelContext camelContext;
+    private volatile AuditWriter writer;
 
     public AuditTrail(int capacity, int batchSize) {
         this.capacity = capacity;
@@ -126,7 +119,7 @@ public class AuditTrail extends ServiceSupport implements AuditRecorder, CamelCo
         while (!queue.isEmpty() && inFlight.size() < batchSize) {
             inFlight.add(queue.pollFirst());
         }
-        return rows(inFlight);
+        return AuditRows.toRows(inFlight);
     }
 
     public void confirmBatch() {
@@ -156,7 +149,7 @@ public class AuditTrail extends ServiceSupport implements AuditRecorder, CamelCo
      * up the trail.
      */
     public void returnBatch(Exception cause) {
-        if (isDataError(cause) && writeInFlightRowByRow()) {
+        if (AuditWriter.isDataError(cause) && writeInFlightRowByRow()) {
             return;
         }
         boolean first;
@@ -178,7 +171,7 @@ public class AuditTrail extends ServiceSupport implements AuditRecorder, CamelCo
         }
     }
 
-    /** Writes whatever still waits, in one batch, through the insert endpoint; returns how many were written. */
+    /** Writes whatever still waits, in one batch; returns how many entries were written. */
     public int flush() {
         List<AuditEntry> rest;
         synchronized (this) {
@@ -190,19 +183,24 @@ public class AuditTrail extends ServiceSupport implements AuditRecorder, CamelCo
         if (rest.isEmpty()) {
             return 0;
         }
-        Exception failure = send(INSERT + "&batch=true", rows(rest));
+        if (writer == null) {
+            LOG.error("Audit trail could not flush {} entries on stop: it was never added to a CamelContext", rest.size());
+            return 0;
+        }
+        Exception failure = writer.writeBatch(rest);
         if (failure == null) {
             LOG.info("Audit trail flushed {} waiting entries on stop", rest.size());
             return rest.size();
         }
-        if (isDataError(failure)) {
-            int[] result = writeRowByRow(rest);
-            if (result != null) {
-                LOG.info("Audit trail flushed {} waiting entries on stop, row by row", result[0] - result[1]);
-                return result[0] - result[1];
+        if (AuditWriter.isDataError(failure)) {
+            AuditWriter.RowByRow result = writer.writeRowByRow(rest);
+            reportRejected(result, rest.size());
+            if (result.complete()) {
+                LOG.info("Audit trail flushed {} waiting entries on stop, row by row", result.done() - result.rejected());
+                return result.done() - result.rejected();
             }
         }
-        LOG.error("Audit trail could not flush {} entries on stop: {}", rest.size(), sqlState(failure));
+        LOG.error("Audit trail could not flush {} entries on stop: {}", rest.size(), AuditWriter.sqlState(failure));
         return 0;
     }
 
@@ -235,11 +233,15 @@ public class AuditTrail extends ServiceSupport implements AuditRecorder, CamelCo
     public void stop() {
         super.stop();
         flush();
+        if (writer != null) {
+            writer.close();
+        }
     }
 
     @Override
     public void setCamelContext(CamelContext camelContext) {
         this.camelContext = camelContext;
+        this.writer = camelContext == null ? null : new AuditWriter(camelContext);
     }
 
     @Override
@@ -247,105 +249,43 @@ public class AuditTrail extends ServiceSupport implements AuditRecorder, CamelCo
         return camelContext;
     }
 
-    /** The batch in flight, one row per statement; false (batch untouched) when the database is unreachable. */
+    /**
+     * The batch in flight, one row per statement; false when the database went away meanwhile (what was
+     * written or refused is done, the rest stays in flight and goes back to the queue).
+     */
     private boolean writeInFlightRowByRow() {
         List<AuditEntry> batch;
         synchronized (this) {
             batch = new ArrayList<>(inFlight);
         }
-        int[] result = writeRowByRow(batch);
-        if (result == null) {
+        if (writer == null) {
+            return false;
+        }
+        AuditWriter.RowByRow result = writer.writeRowByRow(batch);
+        reportRejected(result, batch.size());
+        if (!result.complete()) {
+            synchronized (this) {
+                // what was written (or refused) is done; the rest goes back with the usual path
+                inFlight.subList(0, Math.min(result.done(), inFlight.size())).clear();
+            }
             return false;
         }
         confirmBatch();
         return true;
     }
 
-    /**
-     * Writes the entries one per statement (autocommit); a row the database refuses is dropped, counted,
-     * logged and reported as an {@code audit_rejected} entry. Stops at the first error that is not about the
-     * data: what was done leaves the batch in flight, and null is returned.
-     *
-     * @return {entries done, of which refused}
-     */
-    private int[] writeRowByRow(List<AuditEntry> entries) {
-        int done = 0;
-        int rejected = 0;
-        String lastError = null;
-        for (AuditEntry e : entries) {
-            Exception failure = send(INSERT, AuditRows.toRow(e));
-            if (failure != null && !isDataError(failure)) {
-                synchronized (this) {
-                    // what was written (or refused) is done; the rest goes back with the usual path
-                    inFlight.subList(0, Math.min(done, inFlight.size())).clear();
-                }
-                return null;
-            }
-            if (failure != null) {
-                rejected++;
-                lastError = sqlState(failure);
-            }
-            done++;
-        }
-        if (rejected > 0) {
-            synchronized (this) {
-                droppedTotal += rejected;
-            }
-            LOG.warn("Audit trail: the database refused {} of {} entries of a batch (SQLState {}); they are dropped",
-                    rejected, entries.size(), lastError);
-            append(new AuditEntry(null, null, "audit_rejected", "audit", null, Map.of("rejected", rejected),
-                    AuditEntry.Status.ERROR, "database refused entries (SQLState " + lastError + ")", null), true);
-        }
-        return new int[] {done, rejected};
-    }
-
-    /** Sends a body to the insert endpoint; the exception, or null when it was written. */
-    private Exception send(String uri, Object body) {
-        if (camelContext == null) {
-            return new IllegalStateException("the audit trail was never added to a CamelContext");
+    /** Rows the database refused are dropped: counted, logged and reported as an {@code audit_rejected} entry. */
+    private void reportRejected(AuditWriter.RowByRow result, int batchSize) {
+        if (result.rejected() == 0) {
+            return;
         }
         synchronized (this) {
-            if (template == null) {
-                template = camelContext.createProducerTemplate();
-            }
+            droppedTotal += result.rejected();
         }
-        Exchange done = template.send(uri, exchange -> exchange.getMessage().setBody(body));
-        return done.getException();
-    }
-
-    private static List<Map<String, Object>> rows(List<AuditEntry> entries) {
-        List<Map<String, Object>> rows = new ArrayList<>(entries.size());
-        for (AuditEntry e : entries) {
-            rows.add(AuditRows.toRow(e));
-        }
-        return rows;
-    }
-
-    /** SQLState class 22 (data exception) or 23 (integrity constraint) anywhere in the cause chain. */
-    static boolean isDataError(Throwable t) {
-        String state = sqlState(t);
-        return state != null && (state.startsWith("22") || state.startsWith("23"));
-    }
-
-    /** The first SQLState of class 22 or 23 in the cause chain, else the first SQLState, else null. */
-    static String sqlState(Throwable t) {
-        String first = null;
-        for (int depth = 0; t != null && depth < 10; depth++) {
-            if (t instanceof SQLException sql) {
-                for (SQLException s = sql; s != null; s = s.getNextException()) {
-                    String state = s.getSQLState();
-                    if (state != null && (state.startsWith("22") || state.startsWith("23"))) {
-                        return state;
-                    }
-                    first = first == null ? state : first;
-                    if (s.getNextException() == s) {
-                        break;
-                    }
-                }
-            }
-            t = t.getCause() == t ? null : t.getCause();
-        }
-        return first;
+        LOG.warn("Audit trail: the database refused {} of {} entries of a batch (SQLState {}); they are dropped",
+                result.rejected(), batchSize, result.sqlState());
+        append(new AuditEntry(null, null, "audit_rejected", "audit", null, Map.of("rejected", result.rejected()),
+                AuditEntry.Status.ERROR, "database refused entries (SQLState " + result.sqlState() + ")", null), true);
     }
 
     /**

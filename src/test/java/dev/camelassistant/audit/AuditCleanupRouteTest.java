@@ -72,6 +72,13 @@ class AuditCleanupRouteTest {
             try {
                 await().atMost(Duration.ofSeconds(10)).until(() -> count(DB.dataSource(),
                         "SELECT count(*) FROM audit_trail WHERE action = 'audit_cleanup' AND metadata->>'deleted' = '501'") == 1);
+                // every step is named in the files; at run time the template instance's prefixId makes the
+                // purge route's ids unique
+                assertThat(AuditTestSupport.stepIds(ctx, "audit-cleanup")).containsExactly("audit-cleanup-purge", "audit-cleanup-log");
+                assertThat(AuditTestSupport.stepIds(ctx, "audit-purge")).containsExactly("start", "batches", "delete-batch",
+                        "count-batch", "finish");
+                assertThat(ctx.getProcessor("audit-purge-delete-batch")).isNotNull();
+                assertThat(ctx.getProcessor("delete-batch")).isNull();
             } finally {
                 ctx.stop();
             }

@@ -57,6 +57,27 @@ final class AuditTestSupport {
         return ctx;
     }
 
+    /**
+     * The ids of every step of a route as its file names them (nested steps too, in order; a route made
+     * from a template without its prefixId), each with "*" appended when Camel generated it instead.
+     */
+    static List<String> stepIds(CamelContext ctx, String routeId) {
+        org.apache.camel.model.RouteDefinition route = ((org.apache.camel.model.ModelCamelContext) ctx).getRouteDefinition(routeId);
+        List<String> out = new ArrayList<>();
+        collectIds(route.getOutputs(), out);
+        return out;
+    }
+
+    private static void collectIds(List<? extends org.apache.camel.model.ProcessorDefinition<?>> steps, List<String> out) {
+        for (org.apache.camel.model.ProcessorDefinition<?> step : steps) {
+            out.add(step.getId() + (step.hasCustomIdAssigned() ? "" : "*"));
+            collectIds(step.getOutputs(), out);
+            if (step instanceof org.apache.camel.model.TryDefinition doTry) {
+                collectIds(doTry.getCatchClauses(), out);
+            }
+        }
+    }
+
     static Properties props(String... keyValues) {
         Properties p = new Properties();
         for (int i = 0; i < keyValues.length; i += 2) {

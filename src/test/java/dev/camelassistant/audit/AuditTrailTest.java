@@ -160,11 +160,11 @@ class AuditTrailTest {
         SQLException check = new SQLException("new row violates check constraint", "23514");
         BatchUpdateException batch = new BatchUpdateException("Batch entry 0 was aborted", "23514", 0, new int[0], null);
         batch.setNextException(check);
-        assertThat(AuditTrail.isDataError(new RuntimeException("wrapped", batch))).isTrue();
-        assertThat(AuditTrail.isDataError(new SQLException("unsupported Unicode escape sequence", "22P05"))).isTrue();
-        assertThat(AuditTrail.isDataError(UNREACHABLE)).isFalse();
-        assertThat(AuditTrail.isDataError(new SQLException("relation \"audit_trail\" does not exist", "42P01"))).isFalse();
-        assertThat(AuditTrail.isDataError(new SQLException("canceling statement due to lock timeout", "55P03"))).isFalse();
-        assertThat(AuditTrail.isDataError(null)).isFalse();
+        assertThat(AuditWriter.isDataError(new RuntimeException("wrapped", batch))).isTrue();
+        assertThat(AuditWriter.isDataError(new SQLException("unsupported Unicode escape sequence", "22P05"))).isTrue();
+        assertThat(AuditWriter.isDataError(UNREACHABLE)).isFalse();
+        assertThat(AuditWriter.isDataError(new SQLException("relation \"audit_trail\" does not exist", "42P01"))).isFalse();
+        assertThat(AuditWriter.isDataError(new SQLException("canceling statement due to lock timeout", "55P03"))).isFalse();
+        assertThat(AuditWriter.isDataError(null)).isFalse();
     }
 }

@@ -292,6 +292,34 @@ class AuditWriterRouteTest {
     }
 
     @Test
+    void theFlushOnStopWritesRowByRowWhenTheDatabaseRefusesAnEntry() throws Exception {
+        AuditTestSupport.execute(db.dataSource(), "ALTER TABLE audit_trail ADD CONSTRAINT test_no_poison CHECK (action <> 'poison')");
+        try (LogCapture logs = LogCapture.json()) {
+            start(10_000, 100, 100);
+            context.getRouteController().stopRoute("audit-writer");
+            for (int i = 0; i < 5; i++) {
+                trail.record(i == 2 ? AuditEntry.success("c-9", "42", "poison", "test", Map.of("seq", i)) : entry("c-9", i));
+            }
+            context.stop();
+            context = null;
+            assertThat(seqsInIdOrder()).as("the others are written, in order").containsExactly(0, 1, 3, 4);
+            assertThat(logs.lines()).anyMatch(l -> l.contains("refused 1 of 5 entries") && l.contains("23514"))
+                    .anyMatch(l -> l.contains("flushed 4 waiting entries on stop, row by row"));
+            assertThat(trail.droppedTotal()).isEqualTo(1);
+        } finally {
+            AuditTestSupport.execute(db.dataSource(), "ALTER TABLE audit_trail DROP CONSTRAINT test_no_poison");
+        }
+    }
+
+    @Test
+    void everyStepOfTheWriterHasAHandWrittenId() throws Exception {
+        start(10_000, 100, 100);
+        assertThat(AuditTestSupport.stepIds(context, "audit-writer")).containsExactly("audit-writer-batches", "audit-writer-take",
+                "audit-writer-try", "audit-writer-insert", "audit-writer-confirm", "audit-writer-failed", "audit-writer-return",
+                "audit-writer-retry-later");
+    }
+
+    @Test
     void writeNowWritesOneEntryWithoutTheWriterRoute() {
         assertThat(rows()).isZero();
         AuditTrail.writeNow(db.dataSource(), entry("c-8", 0));
