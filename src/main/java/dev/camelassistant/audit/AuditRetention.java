@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import org.apache.camel.Exchange;
+import org.apache.camel.component.sql.SqlConstants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,8 +26,8 @@ public class AuditRetention {
     static final String BATCH_SIZE = "batchSize";
     private static final String DELETED = "retentionDeleted";
     private static final String STARTED = "retentionStartedNanos";
-    /** camel-sql's header with the rows an update changed (SqlConstants.SQL_UPDATE_COUNT). */
-    private static final String UPDATE_COUNT = "CamelSqlUpdateCount";
+    /** camel-sql's header with the rows an update changed. */
+    private static final String UPDATE_COUNT = SqlConstants.SQL_UPDATE_COUNT;
 
     private static final Logger LOG = LoggerFactory.getLogger(AuditRetention.class);
 
