@@ -1,6 +1,6 @@
 DELETE FROM conversations
 WHERE id IN (SELECT id FROM conversations
-             WHERE last_activity_at < ?
+             WHERE last_activity_at < :#cutoff
              ORDER BY id
-             LIMIT ?
+             LIMIT :#batchSize
              FOR UPDATE SKIP LOCKED)

@@ -16,10 +16,10 @@ public class AuditCommand {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
     private static final int MAX_LINES = 40;
 
-    private final AuditTrail trail;
+    private final AuditQuery query;
 
-    public AuditCommand(AuditTrail trail) {
-        this.trail = trail;
+    public AuditCommand(AuditQuery query) {
+        this.query = query;
     }
 
     /** Bound to the message body (the incoming Telegram message). */
@@ -37,7 +37,7 @@ public class AuditCommand {
         }
         List<AuditEntry> entries;
         try {
-            entries = trail.queryAuditTrail(ref);
+            entries = query.entries(ref);
         } catch (RuntimeException e) {
             return "I can't read the audit trail right now (the database is not answering). Please try again later.";
         }

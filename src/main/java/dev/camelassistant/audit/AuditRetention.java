@@ -1,86 +1,87 @@
 package dev.camelassistant.audit;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 
-import javax.sql.DataSource;
-
+import org.apache.camel.Exchange;
+import org.apache.camel.component.sql.SqlConstants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Deletes audit entries older than the retention, a batch per short transaction
- * ({@code sql/audit-cleanup.sql}: LIMIT n, FOR UPDATE SKIP LOCKED), so concurrent inserts never wait
- * long and two instances running at once split the work instead of blocking each other. Other
- * retentions (conversations) run the same loop over their own statement: see the protected constructor.
+ * The bookkeeping of one retention (audit entries, and through subclasses the inbox, the outbox and
+ * conversations) for the {@code retention-purge} route template of routes/retention.camel.yaml: that
+ * route deletes with camel-sql a batch per short transaction ({@code sql/*-cleanup.sql}: LIMIT
+ * {@code :#batchSize}, FOR UPDATE SKIP LOCKED) until a batch deletes nothing, so concurrent inserts
+ * never wait long and two instances running at once split the work instead of blocking each other.
+ * This bean sets the statement's parameters, counts, and records one audit entry per run. A run's
+ * state lives in the exchange, so runs may overlap.
  */
 public class AuditRetention {
 
+    /** The named parameters of the cleanup statements. */
+    static final String CUTOFF = "cutoff";
+    static final String BATCH_SIZE = "batchSize";
+    private static final String DELETED = "retentionDeleted";
+    private static final String STARTED = "retentionStartedNanos";
+    /** camel-sql's header with the rows an update changed. */
+    private static final String UPDATE_COUNT = SqlConstants.SQL_UPDATE_COUNT;
+
     private static final Logger LOG = LoggerFactory.getLogger(AuditRetention.class);
 
-    private final DataSource dataSource;
     private final AuditRecorder recorder;
     private final int retentionDays;
     private final int batchSize;
     private final Clock clock;
-    private final String sql;
     private final String action;
 
-    public AuditRetention(DataSource dataSource, AuditRecorder recorder, int retentionDays, int batchSize, Clock clock) {
-        this(dataSource, recorder, retentionDays, batchSize, clock, "/sql/audit-cleanup.sql", "audit_cleanup");
+    public AuditRetention(AuditRecorder recorder, int retentionDays, int batchSize, Clock clock) {
+        this(recorder, retentionDays, batchSize, clock, "audit_cleanup");
     }
 
-    /**
-     * @param sqlResource a DELETE with two parameters, the cutoff time and the batch size, returning the rows deleted
-     * @param action      the audit action recorded after each run
-     */
-    protected AuditRetention(DataSource dataSource, AuditRecorder recorder, int retentionDays, int batchSize, Clock clock,
-                             String sqlResource, String action) {
-        this.dataSource = dataSource;
+    /** @param action the audit action recorded after each run */
+    protected AuditRetention(AuditRecorder recorder, int retentionDays, int batchSize, Clock clock, String action) {
         this.recorder = recorder;
         this.retentionDays = retentionDays;
         this.batchSize = batchSize;
         this.clock = clock;
         this.action = action;
-        try (InputStream in = AuditRetention.class.getResourceAsStream(sqlResource)) {
-            this.sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
-    /** Deletes every expired row; returns how many. */
-    public long purge() throws SQLException {
-        Instant cutoff = clock.instant().minus(Duration.ofDays(retentionDays));
-        long started = System.nanoTime();
-        long total = 0;
-        int batches = 0;
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            c.setAutoCommit(true);
-            ps.setTimestamp(1, Timestamp.from(cutoff));
-            ps.setInt(2, batchSize);
-            int n;
-            do {
-                n = ps.executeUpdate();
-                total += n;
-                batches++;
-            } while (n > 0);
-        }
-        long ms = (System.nanoTime() - started) / 1_000_000;
-        LOG.debug("{}: {} rows in {} batches, {} ms", action, total, batches, ms);
+    /** Before the first batch: the statement's parameters as headers, the count at zero. */
+    public void start(Exchange exchange) {
+        exchange.getMessage().setHeader(CUTOFF, Timestamp.from(clock.instant().minus(Duration.ofDays(retentionDays))));
+        exchange.getMessage().setHeader(BATCH_SIZE, batchSize);
+        // a run before this one in the same exchange (the inbox's, then the outbox's) left its last count
+        exchange.getMessage().removeHeader(UPDATE_COUNT);
+        exchange.setVariable(DELETED, 0L);
+        exchange.setVariable(STARTED, System.nanoTime());
+    }
+
+    /** Whether to delete another batch: before the first one, and after every batch that deleted rows. */
+    public boolean more(Exchange exchange) {
+        Integer last = exchange.getMessage().getHeader(UPDATE_COUNT, Integer.class);
+        return last == null || last > 0;
+    }
+
+    /** After each batch. */
+    public void counted(Exchange exchange) {
+        long deleted = exchange.getVariable(DELETED, 0L, Long.class);
+        exchange.setVariable(DELETED, deleted + exchange.getMessage().getHeader(UPDATE_COUNT, 0, Integer.class));
+    }
+
+    /** After the last batch: records the run; returns the rows deleted. */
+    public long finish(Exchange exchange) {
+        long deleted = exchange.getVariable(DELETED, 0L, Long.class);
+        long ms = (System.nanoTime() - exchange.getVariable(STARTED, System.nanoTime(), Long.class)) / 1_000_000;
+        exchange.getMessage().removeHeader(CUTOFF);
+        exchange.getMessage().removeHeader(BATCH_SIZE);
+        LOG.debug("{}: {} rows in {} ms", action, deleted, ms);
         recorder.record(new AuditEntry(null, null, action, "worker", null,
-                Map.of("deleted", total, "retentionDays", retentionDays, "durationMs", ms), AuditEntry.Status.SUCCESS,
+                Map.of("deleted", deleted, "retentionDays", retentionDays, "durationMs", ms), AuditEntry.Status.SUCCESS,
                 null, null));
-        return total;
+        return deleted;
     }
 }

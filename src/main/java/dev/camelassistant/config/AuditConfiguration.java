@@ -6,6 +6,7 @@ import javax.sql.DataSource;
 
 import dev.camelassistant.audit.AuditCommand;
 import dev.camelassistant.audit.AuditEvents;
+import dev.camelassistant.audit.AuditQuery;
 import dev.camelassistant.audit.AuditRetention;
 import dev.camelassistant.audit.AuditTrail;
 import dev.camelassistant.metrics.BotMetrics;
@@ -33,7 +34,7 @@ public class AuditConfiguration extends FeatureConfiguration {
 
     @BindToRegistry("auditTrail")
     public AuditTrail auditTrail() {
-        AuditTrail trail = new AuditTrail(dataSource, queueCapacity, batchSize);
+        AuditTrail trail = new AuditTrail(queueCapacity, batchSize);
         trail.setBatchTimeoutMs(batchTimeoutMs);
         // a service after the database: Camel stops services in reverse, so the queue flushes first
         service(trail);
@@ -42,13 +43,13 @@ public class AuditConfiguration extends FeatureConfiguration {
     }
 
     @BindToRegistry("auditCommand")
-    public AuditCommand auditCommand(AuditTrail trail) {
-        return new AuditCommand(trail);
+    public AuditCommand auditCommand() {
+        return new AuditCommand(new AuditQuery(dataSource));
     }
 
     @BindToRegistry("auditRetention")
     public AuditRetention auditRetention(AuditTrail trail) {
-        return new AuditRetention(dataSource, trail, retentionDays, cleanupBatchSize, Clock.systemUTC());
+        return new AuditRetention(trail, retentionDays, cleanupBatchSize, Clock.systemUTC());
     }
 
     @BindToRegistry("audit")

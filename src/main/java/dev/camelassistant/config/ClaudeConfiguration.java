@@ -2,8 +2,6 @@ package dev.camelassistant.config;
 
 import java.time.Clock;
 
-import javax.sql.DataSource;
-
 import dev.camelassistant.audit.AuditEvents;
 import dev.camelassistant.audit.AuditRecorder;
 import dev.camelassistant.conversation.ConversationRetention;
@@ -40,8 +38,6 @@ public class ClaudeConfiguration extends FeatureConfiguration {
     int cleanupBatchSize;
     @BeanInject("database")
     Database database;
-    @BeanInject("dataSource")
-    DataSource dataSource;
     @BeanInject("credentialCipher")
     CredentialCipher cipher;
     @BeanInject("botMetrics")
@@ -80,6 +76,6 @@ public class ClaudeConfiguration extends FeatureConfiguration {
 
     @BindToRegistry("conversationRetention")
     public ConversationRetention conversationRetention() {
-        return new ConversationRetention(dataSource, auditRecorder, retentionDays, cleanupBatchSize, Clock.systemUTC());
+        return new ConversationRetention(auditRecorder, retentionDays, cleanupBatchSize, Clock.systemUTC());
     }
 }

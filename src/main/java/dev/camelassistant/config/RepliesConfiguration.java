@@ -2,8 +2,6 @@ package dev.camelassistant.config;
 
 import java.time.Duration;
 
-import javax.sql.DataSource;
-
 import dev.camelassistant.audit.AuditEvents;
 import dev.camelassistant.audit.AuditRecorder;
 import dev.camelassistant.crypto.CredentialCipher;
@@ -33,10 +31,10 @@ public class RepliesConfiguration extends FeatureConfiguration {
     long editIntervalMs;
     @PropertyInject("audit.retention-days")
     int retentionDays;
+    @PropertyInject("telegram.cleanup-batch-size")
+    int cleanupBatchSize;
     @BeanInject("database")
     Database database;
-    @BeanInject("dataSource")
-    DataSource dataSource;
     @BeanInject("credentialCipher")
     CredentialCipher cipher;
     @BeanInject("inbox")
@@ -72,11 +70,11 @@ public class RepliesConfiguration extends FeatureConfiguration {
 
     @BindToRegistry("inboxRetention")
     public MessageRetention inboxRetention() {
-        return new MessageRetention(dataSource, auditRecorder, retentionDays, "/sql/inbox-cleanup.sql", "inbox_cleanup");
+        return new MessageRetention(auditRecorder, retentionDays, cleanupBatchSize, "inbox_cleanup");
     }
 
     @BindToRegistry("outboxRetention")
     public MessageRetention outboxRetention() {
-        return new MessageRetention(dataSource, auditRecorder, retentionDays, "/sql/outbox-cleanup.sql", "outbox_cleanup");
+        return new MessageRetention(auditRecorder, retentionDays, cleanupBatchSize, "outbox_cleanup");
     }
 }

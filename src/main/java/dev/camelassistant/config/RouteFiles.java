@@ -21,8 +21,8 @@ public final class RouteFiles {
     /** Telegram, Claude, probes and alerts. */
     static final List<String> BOT = List.of("telegram-inbound", "telegram-outbound", "conversation", "claude",
             "health", "alert", "usage");
-    /** Scheduled jobs. */
-    static final List<String> WORKER = List.of("audit-cleanup", "conversation-cleanup", "message-cleanup");
+    /** Scheduled jobs (retention: the route template the three cleanups are made from). */
+    static final List<String> WORKER = List.of("retention", "audit-cleanup", "conversation-cleanup", "message-cleanup");
 
     private RouteFiles() {
     }

@@ -2,20 +2,17 @@ package dev.camelassistant.conversation;
 
 import java.time.Clock;
 
-import javax.sql.DataSource;
-
 import dev.camelassistant.audit.AuditRecorder;
 import dev.camelassistant.audit.AuditRetention;
 
 /**
  * Deletes conversations whose last activity is older than CONVERSATION_RETENTION_DAYS (their turns
- * go with them), a batch per short transaction ({@code sql/conversation-cleanup.sql}: LIMIT n,
- * FOR UPDATE SKIP LOCKED), with the audit trail's retention loop.
+ * go with them), a batch per short transaction ({@code sql/conversation-cleanup.sql} through the
+ * retention-purge route template: LIMIT n, FOR UPDATE SKIP LOCKED), like the audit trail's retention.
  */
 public class ConversationRetention extends AuditRetention {
 
-    public ConversationRetention(DataSource dataSource, AuditRecorder recorder, int retentionDays, int batchSize,
-                                 Clock clock) {
-        super(dataSource, recorder, retentionDays, batchSize, clock, "/sql/conversation-cleanup.sql", "conversation_cleanup");
+    public ConversationRetention(AuditRecorder recorder, int retentionDays, int batchSize, Clock clock) {
+        super(recorder, retentionDays, batchSize, clock, "conversation_cleanup");
     }
 }

@@ -53,11 +53,7 @@ public final class CredentialsCli {
      * Where the CLI's audit entries go: written at once, as there is no writer route in a one-shot
      * process (tests put a recorder of their own here).
      */
-    static volatile Function<DataSource, AuditRecorder> auditRecorderFactory = ds -> entry -> {
-        AuditTrail trail = new AuditTrail(ds, 16, 16);
-        trail.record(entry);
-        trail.flush();
-    };
+    static volatile Function<DataSource, AuditRecorder> auditRecorderFactory = ds -> entry -> AuditTrail.writeNow(ds, entry);
 
     private static final String PREFIX = "camel-assistant: ";
     private static final String LOGBACK_STATUS_LISTENER = "logback.statusListenerClass";

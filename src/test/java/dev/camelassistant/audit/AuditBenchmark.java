@@ -27,6 +27,7 @@ import dev.camelassistant.config.AppConfiguration;
 import dev.camelassistant.support.BotRouteTestSupport;
 import dev.camelassistant.support.FakeClaude;
 import dev.camelassistant.support.FakeTelegram;
+import dev.camelassistant.support.RetentionRoutes;
 import dev.camelassistant.support.TestDatabases;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
@@ -48,7 +49,7 @@ import static dev.camelassistant.audit.AuditTestSupport.props;
  * batch: 20,000 entries through the audit-writer route (camel-sql batch=true) vs one INSERT per entry.
  * lock: reply latency of the whole bot (in-process camel-main, fake Telegram and Claude) while
  * another transaction holds audit_trail in ACCESS EXCLUSIVE mode for 5 s, as a ratio to the unlocked latency.
- * cleanup: AuditRetention.purge of 1,000,000 expired rows among 2,000,000 while another connection
+ * cleanup: the audit-purge route (retention-purge template, camel-sql) on 1,000,000 expired rows among 2,000,000 while another connection
  * inserts a row every 5 ms; total time and the longest insert.
  */
 public final class AuditBenchmark {
@@ -157,7 +158,7 @@ public final class AuditBenchmark {
     /** Through the real audit-writer route: everything recorded at once, timed until the last row is in. */
     static double throughRoute(DataSource ds, List<AuditEntry> entries, int batchSize, int timeoutMs) throws Exception {
         execute(ds, "TRUNCATE audit_trail");
-        AuditTrail trail = new AuditTrail(ds, entries.size() + 1_000, batchSize);
+        AuditTrail trail = new AuditTrail(entries.size() + 1_000, batchSize);
         CamelContext ctx = AuditTestSupport.lightContext(Map.of("auditTrail", trail, "dataSource", ds),
                 props("audit.batch-timeout-ms", String.valueOf(timeoutMs)), "audit");
         try {
@@ -270,7 +271,8 @@ public final class AuditBenchmark {
                 System.out.printf("bench: nothing lost: message_received + llm_request rows of all %d messages (%d of them sent"
                                   + " during the lock): %d of %d%n", next[0], sentWhileLocked, written, 2L * next[0]);
 
-                // the owner's /audit reads audit_trail on the Telegram poll thread
+                // the owner's /audit reads audit_trail on the audit-command route (seda), off the Telegram poll thread:
+                // a user's message queued behind it must not wait for the lock
                 double[] other = {-1};
                 try (Connection holder = DriverManager.getConnection(db.jdbcUrl(), TestDatabases.user(), TestDatabases.password())) {
                     holder.setAutoCommit(false);
@@ -368,25 +370,31 @@ public final class AuditBenchmark {
             AtomicBoolean purging = new AtomicBoolean(true);
             List<Long> during = Collections.synchronizedList(new ArrayList<>());
             List<Long> startedAt = Collections.synchronizedList(new ArrayList<>());
-            CountDownLatch started = new CountDownLatch(1);
-            Thread inserter = new Thread(() -> {
-                try {
-                    during.addAll(insertsDuring(db, Long.MAX_VALUE, () -> {
-                        started.countDown();
-                        return purging.get();
-                    }, startedAt));
-                } catch (Exception e) {
-                    e.printStackTrace();
-                }
-            });
-            inserter.start();
-            started.await();
-            AuditRetention retention = new AuditRetention(ds, AuditRecorder.NONE, 30, batchSize, Clock.fixed(now, ZoneOffset.UTC));
-            long p0 = System.nanoTime();
-            long deleted = retention.purge();
-            double purgeSeconds = (System.nanoTime() - p0) / 1e9;
-            purging.set(false);
-            inserter.join();
+            long p0;
+            long deleted;
+            double purgeSeconds;
+            // the purge route starts before the measured window, as the bot starts it at boot
+            try (RetentionRoutes routes = new RetentionRoutes(ds, "audit-cleanup", Map.of("auditRetention",
+                    new AuditRetention(AuditRecorder.NONE, 30, batchSize, Clock.fixed(now, ZoneOffset.UTC))))) {
+                CountDownLatch started = new CountDownLatch(1);
+                Thread inserter = new Thread(() -> {
+                    try {
+                        during.addAll(insertsDuring(db, Long.MAX_VALUE, () -> {
+                            started.countDown();
+                            return purging.get();
+                        }, startedAt));
+                    } catch (Exception e) {
+                        e.printStackTrace();
+                    }
+                });
+                inserter.start();
+                started.await();
+                p0 = System.nanoTime();
+                deleted = routes.purge("audit-purge");
+                purgeSeconds = (System.nanoTime() - p0) / 1e9;
+                purging.set(false);
+                inserter.join();
+            }
 
             long left = count(ds, "SELECT count(*) FROM audit_trail WHERE created_at < TIMESTAMPTZ '"
                                   + now.minus(Duration.ofDays(30)) + "'");
@@ -399,19 +407,19 @@ public final class AuditBenchmark {
                     during.size(), maxNs(during), (startedAt.get(worst) - p0) / 1e9, pctNs(during, 99), pctNs(during, 50),
                     maxNs(baseline), pctNs(baseline, 99), pctNs(baseline, 50));
 
-            // what the owner's /audit costs on a table of this size (it runs on the Telegram poll thread)
-            AuditTrail trail = new AuditTrail(ds, 10, 10);
+            // what the owner's /audit costs on a table of this size (on the audit-command route's one consumer)
+            AuditQuery query = new AuditQuery(ds);
             String id = AuditTestSupport.strings(ds, "SELECT correlation_id FROM audit_trail WHERE id = " + (total - 1)).get(0);
             for (String ref : new String[] {id, id.substring(0, 8)}) {
-                trail.queryAuditTrail(ref);
+                query.entries(ref);
                 long q0 = System.nanoTime();
-                int found = trail.queryAuditTrail(ref).size();
+                int found = query.entries(ref).size();
                 double qms = (System.nanoTime() - q0) / 1e6;
                 String plan = AuditTestSupport.strings(ds, "EXPLAIN SELECT * FROM audit_trail WHERE correlation_id LIKE '"
                                                            + ref + "%' ORDER BY created_at, id LIMIT 200").stream()
                         .filter(l -> l.contains("Scan")).map(l -> l.strip().replaceAll("\\s+\\(cost.*", ""))
                         .findFirst().orElse("?");
-                System.out.printf("bench: queryAuditTrail(%d-character reference) on %d rows: %.1f ms, %d entries, plan: %s%n",
+                System.out.printf("bench: AuditQuery.entries(%d-character reference) on %d rows: %.1f ms, %d entries, plan: %s%n",
                         ref.length(), total - deleted, qms, found, plan);
             }
         }

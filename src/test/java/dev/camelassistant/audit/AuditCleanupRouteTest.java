@@ -35,10 +35,12 @@ class AuditCleanupRouteTest {
         CamelContext ctx = new org.apache.camel.impl.DefaultCamelContext();
         // application.properties as shipped, AUDIT_CLEANUP_CRON unset in the test environment
         ctx.getPropertiesComponent().setLocation("classpath:application.properties");
-        ctx.getRegistry().bind("auditRetention", new AuditRetention(DB.dataSource(), AuditRecorder.NONE, 30, 10_000,
-                Clock.systemUTC()));
-        org.apache.camel.support.PluginHelper.getRoutesLoader(ctx).loadRoutes(
-                org.apache.camel.support.ResourceHelper.resolveMandatoryResource(ctx, "classpath:routes/audit-cleanup.camel.yaml"));
+        ctx.getRegistry().bind("dataSource", DB.dataSource());
+        ctx.getRegistry().bind("auditRetention", new AuditRetention(AuditRecorder.NONE, 30, 10_000, Clock.systemUTC()));
+        for (String file : new String[] {"retention", "audit-cleanup"}) {
+            org.apache.camel.support.PluginHelper.getRoutesLoader(ctx).loadRoutes(
+                    org.apache.camel.support.ResourceHelper.resolveMandatoryResource(ctx, "classpath:routes/" + file + ".camel.yaml"));
+        }
         ctx.start();
         try {
             assertThat(System.getenv("AUDIT_CLEANUP_CRON")).isNull();
@@ -59,17 +61,24 @@ class AuditCleanupRouteTest {
     @Test
     void aScheduledRunPurgesLogsTheCountAndRecordsAnAuditCleanupEntry() throws Exception {
         AuditRetentionTest.fill(DB.dataSource(), 1_000); // 501 expired
-        AuditTrail trail = new AuditTrail(DB.dataSource(), 1_000, 100);
-        AuditRetention retention = new AuditRetention(DB.dataSource(), trail, 30, 100,
+        AuditTrail trail = new AuditTrail(1_000, 100);
+        AuditRetention retention = new AuditRetention(trail, 30, 100,
                 Clock.fixed(AuditRetentionTest.NOW, ZoneOffset.UTC));
         try (LogCapture logs = LogCapture.json()) {
             CamelContext ctx = AuditTestSupport.lightContext(
                     Map.of("auditTrail", trail, "dataSource", DB.dataSource(), "auditRetention", retention),
                     props("audit.batch-timeout-ms", "100", "audit.cleanup-cron", "0/1 * * * * ?", "audit.retention-days", "30"),
-                    "audit", "audit-cleanup");
+                    "audit", "retention", "audit-cleanup");
             try {
                 await().atMost(Duration.ofSeconds(10)).until(() -> count(DB.dataSource(),
                         "SELECT count(*) FROM audit_trail WHERE action = 'audit_cleanup' AND metadata->>'deleted' = '501'") == 1);
+                // every step is named in the files; at run time the template instance's prefixId makes the
+                // purge route's ids unique
+                assertThat(AuditTestSupport.stepIds(ctx, "audit-cleanup")).containsExactly("audit-cleanup-purge", "audit-cleanup-log");
+                assertThat(AuditTestSupport.stepIds(ctx, "audit-purge")).containsExactly("start", "batches", "delete-batch",
+                        "count-batch", "finish");
+                assertThat(ctx.getProcessor("audit-purge-delete-batch")).isNotNull();
+                assertThat(ctx.getProcessor("delete-batch")).isNull();
             } finally {
                 ctx.stop();
             }

@@ -58,7 +58,7 @@ class AuditMetricsTest {
 
     @Test
     void theQueueDepthAndTheDroppedTotalAreScrapedFromTheTrail() {
-        AuditTrail trail = new AuditTrail(null, 5, 3);
+        AuditTrail trail = new AuditTrail(5, 3);
         metrics.watchAuditQueue(trail, AuditTrail::pending, AuditTrail::droppedTotal);
         for (int i = 0; i < 7; i++) {
             trail.record(AuditTestSupport.entry("c", i));

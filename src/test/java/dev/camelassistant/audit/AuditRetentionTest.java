@@ -11,12 +11,14 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
+import dev.camelassistant.support.RetentionRoutes;
 import dev.camelassistant.support.TestDatabaseExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,7 +30,7 @@ import static dev.camelassistant.audit.AuditTestSupport.execute;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * AuditRetention.purge on a table of realistic size (50,001 rows, half of them expired, in random
+ * The audit-purge route (routes/retention.camel.yaml with AuditRetention, camel-sql) on a table of realistic size (50,001 rows, half of them expired, in random
  * order of age) with a fixed clock.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -65,8 +67,16 @@ class AuditRetentionTest {
         execute(ds, "ANALYZE audit_trail");
     }
 
-    private AuditRetention retention(DataSource ds, int batchSize) {
-        return new AuditRetention(ds, recorded::add, 30, batchSize, Clock.fixed(NOW, ZoneOffset.UTC));
+    /** The audit-purge route (retention-purge template, camel-sql) over the given DataSource. */
+    private RetentionRoutes routes(DataSource ds, int batchSize) throws Exception {
+        return new RetentionRoutes(ds, "audit-cleanup", Map.of("auditRetention",
+                new AuditRetention(recorded::add, 30, batchSize, Clock.fixed(NOW, ZoneOffset.UTC))));
+    }
+
+    private long purge(DataSource ds, int batchSize) throws Exception {
+        try (RetentionRoutes routes = routes(ds, batchSize)) {
+            return routes.purge("audit-purge");
+        }
     }
 
     private void assertExactlyTheExpiredRowsAreGone() {
@@ -80,7 +90,7 @@ class AuditRetentionTest {
 
     @Test
     void purgeDeletesExactlyTheRowsOlderThanTheRetentionAndRecordsTheCount() throws Exception {
-        assertThat(retention(DB.dataSource(), 10_000).purge()).isEqualTo(EXPIRED);
+        assertThat(purge(DB.dataSource(), 10_000)).isEqualTo(EXPIRED);
         assertExactlyTheExpiredRowsAreGone();
 
         assertThat(recorded).singleElement().satisfies(e -> {
@@ -88,7 +98,7 @@ class AuditRetentionTest {
             assertThat(e.status()).isEqualTo(AuditEntry.Status.SUCCESS);
             assertThat(e.metadata()).containsEntry("deleted", (long) EXPIRED).containsEntry("retentionDays", 30);
         });
-        assertThat(retention(DB.dataSource(), 10_000).purge()).as("a second run finds nothing").isZero();
+        assertThat(purge(DB.dataSource(), 10_000)).as("a second run finds nothing").isZero();
     }
 
     @Test
@@ -97,7 +107,7 @@ class AuditRetentionTest {
         DataSource observed = observingDataSource(DB.dataSource(), () -> seenByOthers.add(
                 count(DB.dataSource(), "SELECT count(*) FROM audit_trail WHERE created_at < " + CUTOFF)));
 
-        assertThat(retention(observed, 5_000).purge()).isEqualTo(EXPIRED);
+        assertThat(purge(observed, 5_000)).isEqualTo(EXPIRED);
         // after each DELETE another session already sees the rows gone: nothing is held until the end
         assertThat(seenByOthers).containsExactly(20_001L, 15_001L, 10_001L, 5_001L, 1L, 0L, 0L);
         assertExactlyTheExpiredRowsAreGone();
@@ -105,14 +115,16 @@ class AuditRetentionTest {
 
     @Test
     void twoInstancesPurgingAtOnceDeleteEachRowOnce() throws Exception {
-        AuditRetention a = retention(DB.dataSource(), 500);
-        AuditRetention b = retention(DB.dataSource(), 500);
-        CountDownLatch go = new CountDownLatch(1);
-        CompletableFuture<Long> first = CompletableFuture.supplyAsync(() -> purgeAfter(go, a));
-        CompletableFuture<Long> second = CompletableFuture.supplyAsync(() -> purgeAfter(go, b));
-        go.countDown();
-        long x = first.get(60, TimeUnit.SECONDS);
-        long y = second.get(60, TimeUnit.SECONDS);
+        long x;
+        long y;
+        try (RetentionRoutes a = routes(DB.dataSource(), 500); RetentionRoutes b = routes(DB.dataSource(), 500)) {
+            CountDownLatch go = new CountDownLatch(1);
+            CompletableFuture<Long> first = CompletableFuture.supplyAsync(() -> purgeAfter(go, a));
+            CompletableFuture<Long> second = CompletableFuture.supplyAsync(() -> purgeAfter(go, b));
+            go.countDown();
+            x = first.get(60, TimeUnit.SECONDS);
+            y = second.get(60, TimeUnit.SECONDS);
+        }
 
         assertThat(x + y).isEqualTo(EXPIRED);
         assertExactlyTheExpiredRowsAreGone();
@@ -127,25 +139,30 @@ class AuditRetentionTest {
             try (Statement s = holder.createStatement()) {
                 s.executeQuery("SELECT id FROM audit_trail WHERE action = 'edge_expired' FOR UPDATE").close();
             }
-            long deleted = CompletableFuture.supplyAsync(() -> purgeAfter(new CountDownLatch(0), retention(DB.dataSource(), 10_000)))
-                    .get(30, TimeUnit.SECONDS);
+            long deleted = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return purge(DB.dataSource(), 10_000);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }).get(30, TimeUnit.SECONDS);
             assertThat(deleted).isEqualTo(EXPIRED - 1);
             holder.rollback();
         }
-        assertThat(retention(DB.dataSource(), 10_000).purge()).isEqualTo(1);
+        assertThat(purge(DB.dataSource(), 10_000)).isEqualTo(1);
         assertExactlyTheExpiredRowsAreGone();
     }
 
-    private static long purgeAfter(CountDownLatch go, AuditRetention r) {
+    private static long purgeAfter(CountDownLatch go, RetentionRoutes r) {
         try {
             go.await();
-            return r.purge();
+            return r.purge("audit-purge");
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
     }
 
-    /** Runs {@code afterEachUpdate} after every executeUpdate of the statements it hands out. */
+    /** Runs {@code afterEachUpdate} after every execute or executeUpdate of the statements it hands out. */
     private static DataSource observingDataSource(DataSource ds, Runnable afterEachUpdate) {
         return (DataSource) Proxy.newProxyInstance(AuditRetentionTest.class.getClassLoader(), new Class<?>[] {DataSource.class},
                 (proxy, method, args) -> {
@@ -156,7 +173,7 @@ class AuditRetentionTest {
                             if (r instanceof PreparedStatement ps) {
                                 return wrap(PreparedStatement.class, ps, (p2, m2, a2) -> {
                                     Object r2 = m2.invoke(ps, a2);
-                                    if (m2.getName().equals("executeUpdate")) {
+                                    if (m2.getName().equals("executeUpdate") || m2.getName().equals("execute")) {
                                         afterEachUpdate.run();
                                     }
                                     return r2;

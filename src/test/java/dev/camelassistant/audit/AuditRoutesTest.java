@@ -62,6 +62,10 @@ class AuditRoutesTest extends BotRouteTestSupport {
     }
 
 
+    private AuditQuery query() {
+        return new AuditQuery(db.dataSource());
+    }
+
     private AuditTrail trail() {
         return context.getRegistry().lookupByNameAndType("auditTrail", AuditTrail.class);
     }
@@ -95,8 +99,8 @@ class AuditRoutesTest extends BotRouteTestSupport {
         await().atMost(Duration.ofSeconds(10)).until(() -> !telegram.sentTo(chat).isEmpty());
 
         String id = correlationOf("message_received", chat);
-        await().atMost(Duration.ofSeconds(10)).until(() -> trail().queryAuditTrail(id).size() >= 2);
-        List<AuditEntry> entries = trail().queryAuditTrail(id);
+        await().atMost(Duration.ofSeconds(10)).until(() -> query().entries(id).size() >= 2);
+        List<AuditEntry> entries = query().entries(id);
         assertThat(actions(entries)).containsExactly("message_received", "llm_request");
         assertThat(entries).allSatisfy(e -> {
             assertThat(e.correlationId()).isEqualTo(id);
@@ -122,8 +126,8 @@ class AuditRoutesTest extends BotRouteTestSupport {
         String reply = telegram.sentTo(chat).get(0).text();
         String reference = reply.substring(reply.lastIndexOf("Reference: ") + "Reference: ".length()).strip();
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> trail().queryAuditTrail(reference).size() >= 3);
-        List<AuditEntry> entries = trail().queryAuditTrail(reference);
+        await().atMost(Duration.ofSeconds(10)).until(() -> query().entries(reference).size() >= 3);
+        List<AuditEntry> entries = query().entries(reference);
         assertThat(actions(entries)).containsExactly("message_received", "llm_request", "alert_sent");
         AuditEntry llm = entries.get(1);
         assertThat(llm.status()).isEqualTo(AuditEntry.Status.ERROR);
@@ -144,11 +148,11 @@ class AuditRoutesTest extends BotRouteTestSupport {
         String commandId = correlationOf("command", chat);
         String refusedId = correlationOf("message_refused", stranger);
         assertThat(commandId).isNotEqualTo(refusedId).matches("[0-9a-f-]{36}");
-        assertThat(trail().queryAuditTrail(commandId)).singleElement().satisfies(e -> {
+        assertThat(query().entries(commandId)).singleElement().satisfies(e -> {
             assertThat(e.action()).isEqualTo("command");
             assertThat(e.metadata()).containsEntry("command", "/start");
         });
-        assertThat(actions(trail().queryAuditTrail(refusedId))).containsExactly("message_refused");
+        assertThat(actions(query().entries(refusedId))).containsExactly("message_refused");
         assertThat(wholeTable()).noneMatch(r -> r.contains("hunter2"));
     }
 
@@ -164,8 +168,8 @@ class AuditRoutesTest extends BotRouteTestSupport {
         telegram.sendText(chat, "/boom");
 
         String id = correlationOf("command", chat);
-        await().atMost(Duration.ofSeconds(10)).until(() -> trail().queryAuditTrail(id).size() >= 2);
-        List<AuditEntry> entries = trail().queryAuditTrail(id);
+        await().atMost(Duration.ofSeconds(10)).until(() -> query().entries(id).size() >= 2);
+        List<AuditEntry> entries = query().entries(id);
         assertThat(actions(entries)).containsExactly("command", "error");
         AuditEntry error = entries.get(1);
         assertThat(error.status()).isEqualTo(AuditEntry.Status.ERROR);
@@ -192,8 +196,8 @@ class AuditRoutesTest extends BotRouteTestSupport {
         telegram.sendText(REFUSED_SEND_FAILS, "hello?");
 
         String id = correlationOf("message_refused", REFUSED_SEND_FAILS);
-        await().atMost(Duration.ofSeconds(10)).until(() -> trail().queryAuditTrail(id).size() >= 2);
-        List<AuditEntry> entries = trail().queryAuditTrail(id);
+        await().atMost(Duration.ofSeconds(10)).until(() -> query().entries(id).size() >= 2);
+        List<AuditEntry> entries = query().entries(id);
         assertThat(actions(entries).subList(0, 2)).containsExactly("message_refused", "telegram_send_failed");
         assertThat(entries.get(1).errorMessage()).contains("500").doesNotContain(FakeTelegram.TOKEN);
         assertThat(entries.get(1).metadata()).containsEntry("status", 500).containsEntry("attempt", 1);

@@ -33,16 +33,19 @@ final class AuditTestSupport {
 
     /**
      * A Camel context with only the given route files (e.g. "audit", "audit-cleanup"), the given
-     * beans bound by name, and the given properties; AuditTrail beans are added as services the way
-     * AppConfiguration does, so stopping the context flushes them.
+     * beans bound by name, and application.properties overridden by the given properties; AuditTrail
+     * beans get audit.batch-timeout-ms and are added as services the way AppConfiguration does, so
+     * stopping the context flushes them.
      */
     static CamelContext lightContext(Map<String, Object> beans, Properties properties, String... routeFiles)
             throws Exception {
         CamelContext ctx = new DefaultCamelContext();
-        ctx.getPropertiesComponent().setInitialProperties(properties);
+        ctx.getPropertiesComponent().setLocation("classpath:application.properties");
+        ctx.getPropertiesComponent().setOverrideProperties(properties);
         beans.forEach((name, bean) -> ctx.getRegistry().bind(name, bean));
         for (Object bean : beans.values()) {
             if (bean instanceof AuditTrail trail) {
+                trail.setBatchTimeoutMs(Long.parseLong(ctx.resolvePropertyPlaceholders("{{audit.batch-timeout-ms}}")));
                 ctx.addService(trail, true, true);
             }
         }
@@ -52,6 +55,27 @@ final class AuditTestSupport {
         }
         ctx.start();
         return ctx;
+    }
+
+    /**
+     * The ids of every step of a route as its file names them (nested steps too, in order; a route made
+     * from a template without its prefixId), each with "*" appended when Camel generated it instead.
+     */
+    static List<String> stepIds(CamelContext ctx, String routeId) {
+        org.apache.camel.model.RouteDefinition route = ((org.apache.camel.model.ModelCamelContext) ctx).getRouteDefinition(routeId);
+        List<String> out = new ArrayList<>();
+        collectIds(route.getOutputs(), out);
+        return out;
+    }
+
+    private static void collectIds(List<? extends org.apache.camel.model.ProcessorDefinition<?>> steps, List<String> out) {
+        for (org.apache.camel.model.ProcessorDefinition<?> step : steps) {
+            out.add(step.getId() + (step.hasCustomIdAssigned() ? "" : "*"));
+            collectIds(step.getOutputs(), out);
+            if (step instanceof org.apache.camel.model.TryDefinition doTry) {
+                collectIds(doTry.getCatchClauses(), out);
+            }
+        }
     }
 
     static Properties props(String... keyValues) {
@@ -163,7 +187,13 @@ final class AuditTestSupport {
     }
 
     static void insertOneByOne(Connection c, List<AuditEntry> entries) throws SQLException {
-        String sql = AuditTrail.insertSql();
+        // the baseline of AuditBenchmark: plain JDBC, the statement of sql/audit-insert.sql with ? for its names
+        String sql;
+        try (java.io.InputStream in = AuditTestSupport.class.getResourceAsStream("/sql/audit-insert.sql")) {
+            sql = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
         List<String> names = new ArrayList<>();
         java.util.regex.Matcher m = java.util.regex.Pattern.compile(":#(\\w+)").matcher(sql);
         while (m.find()) {
@@ -173,7 +203,7 @@ final class AuditTestSupport {
         try (PreparedStatement ps = c.prepareStatement(jdbc)) {
             c.setAutoCommit(true);
             for (AuditEntry e : entries) {
-                Map<String, Object> row = AuditTrail.toRow(e);
+                Map<String, Object> row = AuditRows.toRow(e);
                 for (int i = 0; i < names.size(); i++) {
                     ps.setObject(i + 1, row.get(names.get(i)));
                 }

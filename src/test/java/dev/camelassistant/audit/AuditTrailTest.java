@@ -36,7 +36,7 @@ class AuditTrailTest {
 
     @Test
     void batchesComeOutInOrderAndAtMostBatchSizeLong() {
-        AuditTrail trail = new AuditTrail(null, 100, 3);
+        AuditTrail trail = new AuditTrail(100, 3);
         for (int i = 0; i < 7; i++) {
             trail.record(e(i));
         }
@@ -53,7 +53,7 @@ class AuditTrailTest {
 
     @Test
     void aReturnedBatchGoesBackToTheHeadInOrder() {
-        AuditTrail trail = new AuditTrail(null, 100, 3);
+        AuditTrail trail = new AuditTrail(100, 3);
         for (int i = 0; i < 5; i++) {
             trail.record(e(i));
         }
@@ -66,7 +66,7 @@ class AuditTrailTest {
 
     @Test
     void overflowDropsTheOldestWaitingEntriesEvenWhileABatchIsInFlight() {
-        AuditTrail trail = new AuditTrail(null, 5, 3);
+        AuditTrail trail = new AuditTrail(5, 3);
         for (int i = 0; i < 3; i++) {
             trail.record(e(i));
         }
@@ -91,7 +91,7 @@ class AuditTrailTest {
 
     @Test
     void aSuccessfulBatchInFlightIsNotCountedAsDropped() {
-        AuditTrail trail = new AuditTrail(null, 5, 3);
+        AuditTrail trail = new AuditTrail(5, 3);
         for (int i = 0; i < 3; i++) {
             trail.record(e(i));
         }
@@ -107,7 +107,7 @@ class AuditTrailTest {
 
     @Test
     void recordNeverThrowsAndNeverWaitsForTheWriter() throws Exception {
-        AuditTrail trail = new AuditTrail(null, 10_000, 100);
+        AuditTrail trail = new AuditTrail(10_000, 100);
         assertThatNoException().isThrownBy(() -> trail.record(null));
         assertThat(trail.pending()).isZero();
 
@@ -133,7 +133,7 @@ class AuditTrailTest {
 
     @Test
     void errorMessagesAreMaskedFoldedAndBounded() {
-        String cleaned = AuditTrail.cleanError("GET https://api.telegram.org/bot" + FakeTelegram.TOKEN
+        String cleaned = AuditRows.cleanError("GET https://api.telegram.org/bot" + FakeTelegram.TOKEN
                                                + "/getUpdates failed\nkey " + FakeSecrets.anthropicKey("abcdefghijkl") + " " + "x".repeat(900));
         assertThat(cleaned).contains("/bot****/getUpdates failed\\nkey ****").doesNotContain("\n")
                 .doesNotContain(FakeTelegram.TOKEN).doesNotContain(FakeSecrets.ANTHROPIC_PREFIX);
@@ -142,7 +142,7 @@ class AuditTrailTest {
 
     @Test
     void rowsAreCutToTheColumnsAndLoseNulCharacters() {
-        Map<String, Object> row = AuditTrail.toRow(new AuditEntry("c".repeat(80), "u\u0000".repeat(40), null, "s".repeat(40),
+        Map<String, Object> row = AuditRows.toRow(new AuditEntry("c".repeat(80), "u\u0000".repeat(40), null, "s".repeat(40),
                 "m".repeat(200), Map.of("k\u0000", List.of("a\u0000b", Map.of("n", "\u0000"))), AuditEntry.Status.TIMEOUT,
                 "e\u0000", null));
         assertThat((String) row.get("correlationId")).hasSize(64);
@@ -160,11 +160,11 @@ class AuditTrailTest {
         SQLException check = new SQLException("new row violates check constraint", "23514");
         BatchUpdateException batch = new BatchUpdateException("Batch entry 0 was aborted", "23514", 0, new int[0], null);
         batch.setNextException(check);
-        assertThat(AuditTrail.isDataError(new RuntimeException("wrapped", batch))).isTrue();
-        assertThat(AuditTrail.isDataError(new SQLException("unsupported Unicode escape sequence", "22P05"))).isTrue();
-        assertThat(AuditTrail.isDataError(UNREACHABLE)).isFalse();
-        assertThat(AuditTrail.isDataError(new SQLException("relation \"audit_trail\" does not exist", "42P01"))).isFalse();
-        assertThat(AuditTrail.isDataError(new SQLException("canceling statement due to lock timeout", "55P03"))).isFalse();
-        assertThat(AuditTrail.isDataError(null)).isFalse();
+        assertThat(AuditWriter.isDataError(new RuntimeException("wrapped", batch))).isTrue();
+        assertThat(AuditWriter.isDataError(new SQLException("unsupported Unicode escape sequence", "22P05"))).isTrue();
+        assertThat(AuditWriter.isDataError(UNREACHABLE)).isFalse();
+        assertThat(AuditWriter.isDataError(new SQLException("relation \"audit_trail\" does not exist", "42P01"))).isFalse();
+        assertThat(AuditWriter.isDataError(new SQLException("canceling statement due to lock timeout", "55P03"))).isFalse();
+        assertThat(AuditWriter.isDataError(null)).isFalse();
     }
 }

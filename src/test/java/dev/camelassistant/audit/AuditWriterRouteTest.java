@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The audit-writer route (routes/audit.camel.yaml, real camel-sql) and AuditTrail against a real
+ * The audit-writer route (routes/audit.camel.yaml, real camel-sql), AuditTrail and AuditQuery against a real
  * PostgreSQL database, with a DataSource that can be switched to an unreachable server.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -68,7 +68,7 @@ class AuditWriterRouteTest {
     }
 
     private void start(int capacity, int batchSize, int batchTimeoutMs) throws Exception {
-        trail = new AuditTrail(dataSource, capacity, batchSize);
+        trail = new AuditTrail(capacity, batchSize);
         context = AuditTestSupport.lightContext(Map.of("auditTrail", trail, "dataSource", dataSource),
                 props("audit.batch-timeout-ms", String.valueOf(batchTimeoutMs)), "audit");
     }
@@ -237,7 +237,7 @@ class AuditWriterRouteTest {
     }
 
     @Test
-    void queryAuditTrailReturnsTheEntriesOfOneCorrelationIdInOrder() throws Exception {
+    void theQueryReturnsTheEntriesOfOneCorrelationIdInOrder() throws Exception {
         start(10_000, 100, 50);
         String a = "3f0c2a9e-1111-4a5b-9c8d-0123456789ab";
         String b = "7e1d2c3b-2222-4a5b-9c8d-0123456789ab";
@@ -250,28 +250,28 @@ class AuditWriterRouteTest {
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> rows() == 12);
 
-        List<AuditEntry> entries = trail.queryAuditTrail(a);
+        List<AuditEntry> entries = new AuditQuery(dataSource).entries(a);
         assertThat(entries).extracting(AuditEntry::action).isEqualTo(expected);
         assertThat(entries).allSatisfy(e -> {
             assertThat(e.correlationId()).isEqualTo(a);
             assertThat(e.userId()).isEqualTo("42");
         });
         assertThat(entries.get(3).metadata()).containsEntry("i", 3);
-        assertThat(trail.queryAuditTrail(a.substring(0, 8))).extracting(AuditEntry::action).isEqualTo(expected);
-        assertThat(trail.queryAuditTrail(a.toUpperCase())).hasSize(6);
-        assertThat(trail.queryAuditTrail("%")).isEmpty();
-        assertThat(trail.queryAuditTrail("' OR 1=1 --")).isEmpty();
-        assertThat(trail.queryAuditTrail("00000000")).isEmpty();
+        assertThat(new AuditQuery(dataSource).entries(a.substring(0, 8))).extracting(AuditEntry::action).isEqualTo(expected);
+        assertThat(new AuditQuery(dataSource).entries(a.toUpperCase())).hasSize(6);
+        assertThat(new AuditQuery(dataSource).entries("%")).isEmpty();
+        assertThat(new AuditQuery(dataSource).entries("' OR 1=1 --")).isEmpty();
+        assertThat(new AuditQuery(dataSource).entries("00000000")).isEmpty();
     }
 
     @Test
-    void queryAuditTrailGivesUpAfterTwoSecondsWhenTheTableIsLocked() throws Exception {
+    void theQueryGivesUpAfterTwoSecondsWhenTheTableIsLocked() throws Exception {
         start(10_000, 100, 50);
         try (java.sql.Connection holder = db.dataSource().getConnection()) {
             holder.setAutoCommit(false);
             holder.createStatement().execute("LOCK TABLE audit_trail IN ACCESS EXCLUSIVE MODE");
             long t0 = System.nanoTime();
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> trail.queryAuditTrail("3f0c2a9e"))
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new AuditQuery(dataSource).entries("3f0c2a9e"))
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("audit trail query failed");
             assertThat((System.nanoTime() - t0) / 1_000_000).isBetween(1_500L, 4_000L);
             holder.rollback();
@@ -289,5 +289,44 @@ class AuditWriterRouteTest {
         context.stop();
         context = null;
         assertThat(seqsInIdOrder()).isEqualTo(range(0, 700));
+    }
+
+    @Test
+    void theFlushOnStopWritesRowByRowWhenTheDatabaseRefusesAnEntry() throws Exception {
+        AuditTestSupport.execute(db.dataSource(), "ALTER TABLE audit_trail ADD CONSTRAINT test_no_poison CHECK (action <> 'poison')");
+        try (LogCapture logs = LogCapture.json()) {
+            start(10_000, 100, 100);
+            context.getRouteController().stopRoute("audit-writer");
+            for (int i = 0; i < 5; i++) {
+                trail.record(i == 2 ? AuditEntry.success("c-9", "42", "poison", "test", Map.of("seq", i)) : entry("c-9", i));
+            }
+            context.stop();
+            context = null;
+            assertThat(seqsInIdOrder()).as("the others are written, in order").containsExactly(0, 1, 3, 4);
+            assertThat(logs.lines()).anyMatch(l -> l.contains("refused 1 of 5 entries") && l.contains("23514"))
+                    .anyMatch(l -> l.contains("flushed 4 waiting entries on stop, row by row"));
+            assertThat(trail.droppedTotal()).isEqualTo(1);
+        } finally {
+            AuditTestSupport.execute(db.dataSource(), "ALTER TABLE audit_trail DROP CONSTRAINT test_no_poison");
+        }
+    }
+
+    @Test
+    void everyStepOfTheWriterHasAHandWrittenId() throws Exception {
+        start(10_000, 100, 100);
+        assertThat(AuditTestSupport.stepIds(context, "audit-writer")).containsExactly("audit-writer-batches", "audit-writer-take",
+                "audit-writer-try", "audit-writer-insert", "audit-writer-confirm", "audit-writer-failed", "audit-writer-return",
+                "audit-writer-retry-later");
+    }
+
+    @Test
+    void writeNowWritesOneEntryWithoutTheWriterRoute() {
+        assertThat(rows()).isZero();
+        AuditTrail.writeNow(db.dataSource(), entry("c-8", 0));
+        assertThat(seqsInIdOrder()).containsExactly(0);
+
+        // a database that is away: nothing is written, nothing thrown
+        AuditTrail.writeNow(unreachable, entry("c-8", 1));
+        assertThat(seqsInIdOrder()).containsExactly(0);
     }
 }

@@ -34,7 +34,7 @@ class ConversationCleanupRouteTest {
         CamelContext ctx = new DefaultCamelContext();
         ctx.getPropertiesComponent().setLocation("classpath:application.properties");
         ctx.getRegistry().bind("conversationRetention",
-                new ConversationRetention(DB.dataSource(), AuditRecorder.NONE, 30, 1000, Clock.systemUTC()));
+                new ConversationRetention(AuditRecorder.NONE, 30, 1000, Clock.systemUTC()));
         load(ctx);
         ctx.start();
         try {
@@ -59,7 +59,7 @@ class ConversationCleanupRouteTest {
         p.put("conversation.retention-days", "30");
         ctx.getPropertiesComponent().setInitialProperties(p);
         ctx.getRegistry().bind("conversationRetention",
-                new ConversationRetention(DB.dataSource(), AuditRecorder.NONE, 30, 1000, Clock.systemUTC()));
+                new ConversationRetention(AuditRecorder.NONE, 30, 1000, Clock.systemUTC()));
         load(ctx);
         try (LogCapture logs = LogCapture.json()) {
             ctx.start();
@@ -76,8 +76,11 @@ class ConversationCleanupRouteTest {
     }
 
     private static void load(CamelContext ctx) throws Exception {
-        PluginHelper.getRoutesLoader(ctx).loadRoutes(
-                ResourceHelper.resolveMandatoryResource(ctx, "classpath:routes/conversation-cleanup.camel.yaml"));
+        ctx.getRegistry().bind("dataSource", DB.dataSource());
+        for (String file : new String[] {"retention", "conversation-cleanup"}) {
+            PluginHelper.getRoutesLoader(ctx).loadRoutes(
+                    ResourceHelper.resolveMandatoryResource(ctx, "classpath:routes/" + file + ".camel.yaml"));
+        }
     }
 
     private static void execute(String sql) throws Exception {

@@ -15,6 +15,7 @@ import dev.camelassistant.crypto.KeyRing;
 import dev.camelassistant.llm.ClaudeClient;
 import dev.camelassistant.llm.Turn;
 import dev.camelassistant.support.LogCapture;
+import dev.camelassistant.support.RetentionRoutes;
 import dev.camelassistant.support.TestDatabaseExtension;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -189,9 +190,13 @@ class ConversationStoreTest {
         execute("UPDATE conversations SET last_activity_at = '2026-01-01T00:00:00Z' WHERE chat_id = 701");
         execute("UPDATE conversations SET last_activity_at = '2026-01-29T00:00:00Z' WHERE chat_id IN (702, 703)");
         long before = DB.count("SELECT count(*) FROM conversations");
-        ConversationRetention retention = new ConversationRetention(DB.dataSource(), AuditRecorder.NONE, 30, 1,
+        ConversationRetention retention = new ConversationRetention(AuditRecorder.NONE, 30, 1,
                 Clock.fixed(Instant.parse("2026-02-15T00:00:00Z"), ZoneOffset.UTC));
-        long deleted = retention.purge();
+        long deleted;
+        try (RetentionRoutes routes = new RetentionRoutes(DB.dataSource(), "conversation-cleanup",
+                java.util.Map.of("conversationRetention", retention))) {
+            deleted = routes.purge("conversation-purge");
+        }
         assertThat(deleted).isGreaterThanOrEqualTo(1);
         assertThat(DB.count("SELECT count(*) FROM conversations WHERE chat_id = 701")).isZero();
         assertThat(DB.count("SELECT count(*) FROM conversation_turns WHERE conversation_id NOT IN (SELECT id FROM conversations)"))

@@ -6,8 +6,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import dev.camelassistant.audit.AuditEntry;
+import dev.camelassistant.support.RetentionRoutes;
 import dev.camelassistant.support.TestDatabaseExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -34,8 +36,14 @@ class MessageRetentionTest {
                 + " (1, 0, 'recent-sent', 'sent', now(), now() - interval '2 days', now() - interval '2 days'),"
                 + " (1, 0, 'old-pending', 'pending', now(), now() - interval '40 days', NULL)");
 
-        long inbox = new MessageRetention(DB.dataSource(), recorded::add, 30, "/sql/inbox-cleanup.sql", "inbox_cleanup").purge();
-        long outbox = new MessageRetention(DB.dataSource(), recorded::add, 30, "/sql/outbox-cleanup.sql", "outbox_cleanup").purge();
+        long inbox;
+        long outbox;
+        try (RetentionRoutes routes = new RetentionRoutes(DB.dataSource(), "message-cleanup", Map.of(
+                "inboxRetention", new MessageRetention(recorded::add, 30, 5000, "inbox_cleanup"),
+                "outboxRetention", new MessageRetention(recorded::add, 30, 5000, "outbox_cleanup")))) {
+            inbox = routes.purge("inbox-purge");
+            outbox = routes.purge("outbox-purge");
+        }
 
         assertThat(inbox).isEqualTo(1);
         assertThat(outbox).isEqualTo(2);
