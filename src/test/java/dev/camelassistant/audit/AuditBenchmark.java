@@ -32,9 +32,9 @@ import dev.camelassistant.support.TestDatabases;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 
-import static dev.camelassistant.audit.AuditTestSupport.count;
+import static dev.camelassistant.support.Sql.count;
 import static dev.camelassistant.audit.AuditTestSupport.execute;
-import static dev.camelassistant.audit.AuditTestSupport.props;
+import static dev.camelassistant.support.BotRouteTestSupport.properties;
 
 /**
  * Figures of the audit trail against the local PostgreSQL (TEST_DATABASE_URL). Each figure is
@@ -159,8 +159,9 @@ public final class AuditBenchmark {
     static double throughRoute(DataSource ds, List<AuditEntry> entries, int batchSize, int timeoutMs) throws Exception {
         execute(ds, "TRUNCATE audit_trail");
         AuditTrail trail = new AuditTrail(entries.size() + 1_000, batchSize);
-        CamelContext ctx = AuditTestSupport.lightContext(Map.of("auditTrail", trail, "dataSource", ds),
-                props("audit.batch-timeout-ms", String.valueOf(timeoutMs)), "audit");
+        trail.setBatchTimeoutMs(timeoutMs);
+        CamelContext ctx = BotRouteTestSupport.routesOnly(Map.of("auditTrail", trail, "dataSource", ds),
+                properties("audit.batch-timeout-ms", String.valueOf(timeoutMs)), "audit");
         try {
             Thread.sleep(timeoutMs + 50L); // the timer is running
             long t0 = System.nanoTime();

@@ -6,7 +6,9 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.Date;
 import java.util.Map;
+import java.util.Properties;
 
+import dev.camelassistant.support.BotRouteTestSupport;
 import dev.camelassistant.support.LogCapture;
 import dev.camelassistant.support.TestDatabaseExtension;
 import org.apache.camel.CamelContext;
@@ -18,8 +20,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.quartz.CronTrigger;
 import org.quartz.TriggerKey;
 
-import static dev.camelassistant.audit.AuditTestSupport.count;
-import static dev.camelassistant.audit.AuditTestSupport.props;
+import static dev.camelassistant.support.Sql.count;
+import static dev.camelassistant.support.BotRouteTestSupport.properties;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -32,16 +34,10 @@ class AuditCleanupRouteTest {
 
     @Test
     void byDefaultTheCleanupRunsDailyAtThreeInTheMorning() throws Exception {
-        CamelContext ctx = new org.apache.camel.impl.DefaultCamelContext();
         // application.properties as shipped, AUDIT_CLEANUP_CRON unset in the test environment
-        ctx.getPropertiesComponent().setLocation("classpath:application.properties");
-        ctx.getRegistry().bind("dataSource", DB.dataSource());
-        ctx.getRegistry().bind("auditRetention", new AuditRetention(AuditRecorder.NONE, 30, 10_000, Clock.systemUTC()));
-        for (String file : new String[] {"retention", "audit-cleanup"}) {
-            org.apache.camel.support.PluginHelper.getRoutesLoader(ctx).loadRoutes(
-                    org.apache.camel.support.ResourceHelper.resolveMandatoryResource(ctx, "classpath:routes/" + file + ".camel.yaml"));
-        }
-        ctx.start();
+        CamelContext ctx = BotRouteTestSupport.routesOnly(Map.of("dataSource", DB.dataSource(),
+                        "auditRetention", new AuditRetention(AuditRecorder.NONE, 30, 10_000, Clock.systemUTC())),
+                new Properties(), "retention", "audit-cleanup");
         try {
             assertThat(System.getenv("AUDIT_CLEANUP_CRON")).isNull();
             QuartzEndpoint endpoint = (QuartzEndpoint) ctx.getRoute("audit-cleanup").getEndpoint();
@@ -62,12 +58,13 @@ class AuditCleanupRouteTest {
     void aScheduledRunPurgesLogsTheCountAndRecordsAnAuditCleanupEntry() throws Exception {
         AuditRetentionTest.fill(DB.dataSource(), 1_000); // 501 expired
         AuditTrail trail = new AuditTrail(1_000, 100);
+        trail.setBatchTimeoutMs(100);
         AuditRetention retention = new AuditRetention(trail, 30, 100,
                 Clock.fixed(AuditRetentionTest.NOW, ZoneOffset.UTC));
         try (LogCapture logs = LogCapture.json()) {
-            CamelContext ctx = AuditTestSupport.lightContext(
+            CamelContext ctx = BotRouteTestSupport.routesOnly(
                     Map.of("auditTrail", trail, "dataSource", DB.dataSource(), "auditRetention", retention),
-                    props("audit.batch-timeout-ms", "100", "audit.cleanup-cron", "0/1 * * * * ?", "audit.retention-days", "30"),
+                    properties("audit.batch-timeout-ms", "100", "audit.cleanup-cron", "0/1 * * * * ?", "audit.retention-days", "30"),
                     "audit", "retention", "audit-cleanup");
             try {
                 await().atMost(Duration.ofSeconds(10)).until(() -> count(DB.dataSource(),

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestInstance;
 
-import static dev.camelassistant.audit.AuditTestSupport.count;
+import static dev.camelassistant.support.Sql.count;
 import static dev.camelassistant.audit.AuditTestSupport.execute;
 import static org.assertj.core.api.Assertions.assertThat;
 

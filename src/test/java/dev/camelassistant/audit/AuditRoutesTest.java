@@ -25,7 +25,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
-import static dev.camelassistant.audit.AuditTestSupport.count;
+import static dev.camelassistant.support.Sql.count;
 import static dev.camelassistant.audit.AuditTestSupport.execute;
 import static dev.camelassistant.audit.AuditTestSupport.strings;
 import static org.apache.camel.builder.Builder.simple;
@@ -178,7 +178,12 @@ class AuditRoutesTest extends BotRouteTestSupport {
                 .doesNotContain(FakeTelegram.TOKEN).doesNotContain(API_KEY).doesNotContain("\n");
         assertThat(error.errorMessage().length()).isLessThanOrEqualTo(501);
         assertThat(wholeTable()).noneMatch(r -> r.contains(FakeTelegram.TOKEN) || r.contains(API_KEY));
-        assertThat(telegram.sentTo(chat)).as("nothing of the failure reaches the user").isEmpty();
+        // nothing of the failure reaches the user: the chat's next command is answered, and that answer
+        // is the first and only message the chat has had (a failure reply would have come before it)
+        telegram.sendText(chat, "/help");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !telegram.sentTo(chat).isEmpty());
+        Thread.sleep(300);
+        assertThat(telegram.sentTo(chat)).singleElement().satisfies(m -> assertThat(m.text()).startsWith("Commands:"));
     }
 
     /**

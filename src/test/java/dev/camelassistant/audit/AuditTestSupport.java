@@ -10,7 +10,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 
@@ -21,40 +20,11 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.camelassistant.support.BotRouteTestSupport;
 import dev.camelassistant.support.TestDatabases;
 import org.apache.camel.CamelContext;
-import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.support.PluginHelper;
-import org.apache.camel.support.ResourceHelper;
 
 /** Helpers shared by the audit tests and benchmarks: a light Camel context running only the audit routes. */
 final class AuditTestSupport {
 
     private AuditTestSupport() {
-    }
-
-    /**
-     * A Camel context with only the given route files (e.g. "audit", "audit-cleanup"), the given
-     * beans bound by name, and application.properties overridden by the given properties; AuditTrail
-     * beans get audit.batch-timeout-ms and are added as services the way AppConfiguration does, so
-     * stopping the context flushes them.
-     */
-    static CamelContext lightContext(Map<String, Object> beans, Properties properties, String... routeFiles)
-            throws Exception {
-        CamelContext ctx = new DefaultCamelContext();
-        ctx.getPropertiesComponent().setLocation("classpath:application.properties");
-        ctx.getPropertiesComponent().setOverrideProperties(properties);
-        beans.forEach((name, bean) -> ctx.getRegistry().bind(name, bean));
-        for (Object bean : beans.values()) {
-            if (bean instanceof AuditTrail trail) {
-                trail.setBatchTimeoutMs(Long.parseLong(ctx.resolvePropertyPlaceholders("{{audit.batch-timeout-ms}}")));
-                ctx.addService(trail, true, true);
-            }
-        }
-        for (String file : routeFiles) {
-            PluginHelper.getRoutesLoader(ctx).loadRoutes(
-                    ResourceHelper.resolveMandatoryResource(ctx, "classpath:routes/" + file + ".camel.yaml"));
-        }
-        ctx.start();
-        return ctx;
     }
 
     /**
@@ -78,25 +48,8 @@ final class AuditTestSupport {
         }
     }
 
-    static Properties props(String... keyValues) {
-        Properties p = new Properties();
-        for (int i = 0; i < keyValues.length; i += 2) {
-            p.put(keyValues[i], keyValues[i + 1]);
-        }
-        return p;
-    }
-
     static AuditEntry entry(String correlationId, int seq) {
         return AuditEntry.success(correlationId, "42", "test_entry", "test", Map.of("seq", seq));
-    }
-
-    static long count(DataSource ds, String sql) {
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     static List<Integer> ints(DataSource ds, String sql) {

@@ -1,5 +1,6 @@
 package dev.camelassistant.audit;
 
+import dev.camelassistant.support.BotRouteTestSupport;
 import dev.camelassistant.support.FakeSecrets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,10 +20,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import static dev.camelassistant.audit.AuditTestSupport.count;
+import static dev.camelassistant.support.Sql.count;
 import static dev.camelassistant.audit.AuditTestSupport.entry;
 import static dev.camelassistant.audit.AuditTestSupport.ints;
-import static dev.camelassistant.audit.AuditTestSupport.props;
+import static dev.camelassistant.support.BotRouteTestSupport.properties;
 import static dev.camelassistant.audit.AuditTestSupport.strings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -69,8 +70,9 @@ class AuditWriterRouteTest {
 
     private void start(int capacity, int batchSize, int batchTimeoutMs) throws Exception {
         trail = new AuditTrail(capacity, batchSize);
-        context = AuditTestSupport.lightContext(Map.of("auditTrail", trail, "dataSource", dataSource),
-                props("audit.batch-timeout-ms", String.valueOf(batchTimeoutMs)), "audit");
+        trail.setBatchTimeoutMs(batchTimeoutMs);
+        context = BotRouteTestSupport.routesOnly(Map.of("auditTrail", trail, "dataSource", dataSource),
+                properties("audit.batch-timeout-ms", String.valueOf(batchTimeoutMs)), "audit");
     }
 
     private long rows() {

@@ -1,22 +1,20 @@
 package dev.camelassistant.conversation;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 
 import dev.camelassistant.audit.AuditRecorder;
 import dev.camelassistant.crypto.CredentialCipher;
 import dev.camelassistant.crypto.KeyRing;
+import dev.camelassistant.support.BotRouteTestSupport;
 import dev.camelassistant.support.LogCapture;
 import dev.camelassistant.support.TestDatabaseExtension;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.quartz.QuartzEndpoint;
-import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.support.PluginHelper;
-import org.apache.camel.support.ResourceHelper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -26,17 +24,15 @@ import static org.awaitility.Awaitility.await;
 /** routes/conversation-cleanup.camel.yaml: the worker's nightly run deletes inactive conversations and logs how many. */
 class ConversationCleanupRouteTest {
 
+    private static final String[] ROUTES = {"retention", "conversation-cleanup"};
+
     @RegisterExtension
     static final TestDatabaseExtension DB = new TestDatabaseExtension();
 
     @Test
     void byDefaultItRunsWithTheNightlyCleanup() throws Exception {
-        CamelContext ctx = new DefaultCamelContext();
-        ctx.getPropertiesComponent().setLocation("classpath:application.properties");
-        ctx.getRegistry().bind("conversationRetention",
-                new ConversationRetention(AuditRecorder.NONE, 30, 1000, Clock.systemUTC()));
-        load(ctx);
-        ctx.start();
+        CamelContext ctx = BotRouteTestSupport.routesOnly(Map.of("dataSource", DB.dataSource(), "conversationRetention",
+                new ConversationRetention(AuditRecorder.NONE, 30, 1000, Clock.systemUTC())), new Properties(), ROUTES);
         try {
             QuartzEndpoint endpoint = (QuartzEndpoint) ctx.getRoute("conversation-cleanup").getEndpoint();
             assertThat(endpoint.getCron()).isEqualTo("0 0 3 * * ?");
@@ -53,16 +49,11 @@ class ConversationCleanupRouteTest {
         execute("UPDATE conversations SET last_activity_at = now() - interval '31 days' WHERE chat_id = 1");
         execute("UPDATE conversations SET last_activity_at = now() - interval '29 days' WHERE chat_id = 2");
 
-        CamelContext ctx = new DefaultCamelContext();
-        Properties p = new Properties();
-        p.put("audit.cleanup-cron", "0/1 * * * * ?");
-        p.put("conversation.retention-days", "30");
-        ctx.getPropertiesComponent().setInitialProperties(p);
-        ctx.getRegistry().bind("conversationRetention",
-                new ConversationRetention(AuditRecorder.NONE, 30, 1000, Clock.systemUTC()));
-        load(ctx);
         try (LogCapture logs = LogCapture.json()) {
-            ctx.start();
+            CamelContext ctx = BotRouteTestSupport.routesOnly(Map.of("dataSource", DB.dataSource(), "conversationRetention",
+                            new ConversationRetention(AuditRecorder.NONE, 30, 1000, Clock.systemUTC())),
+                    BotRouteTestSupport.properties("audit.cleanup-cron", "0/1 * * * * ?", "conversation.retention-days", "30"),
+                    ROUTES);
             try {
                 await().atMost(Duration.ofSeconds(10)).until(() -> logs.lines().stream().anyMatch(l -> l.contains(
                         "Conversation cleanup deleted 1 conversations inactive for more than 30 days")));
@@ -73,14 +64,6 @@ class ConversationCleanupRouteTest {
         assertThat(DB.count("SELECT count(*) FROM conversations WHERE chat_id = 1")).isZero();
         assertThat(DB.count("SELECT count(*) FROM conversations WHERE chat_id = 2")).as("positive control").isEqualTo(1);
         assertThat(DB.count("SELECT count(*) FROM conversation_turns")).isEqualTo(2);
-    }
-
-    private static void load(CamelContext ctx) throws Exception {
-        ctx.getRegistry().bind("dataSource", DB.dataSource());
-        for (String file : new String[] {"retention", "conversation-cleanup"}) {
-            PluginHelper.getRoutesLoader(ctx).loadRoutes(
-                    ResourceHelper.resolveMandatoryResource(ctx, "classpath:routes/" + file + ".camel.yaml"));
-        }
     }
 
     private static void execute(String sql) throws Exception {

@@ -16,9 +16,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * Boots the application as camel-main does (application.properties, the YAML routes, the
- * configuration class) against a fresh PostgreSQL database and a WireMock Telegram Bot API,
- * so the real camel-telegram component polls and sends. One Camel context per test class.
+ * The Camel test harness. Subclasses boot the whole application as camel-main does
+ * (application.properties, the YAML routes, the feature configurations) against a fresh PostgreSQL
+ * database and a WireMock Telegram Bot API, so the real camel-telegram component polls and sends;
+ * one Camel context per test class. {@link #routesOnly} starts a few route files around beans a test
+ * builds itself (the audit writer, the cleanups).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class BotRouteTestSupport extends CamelMainTestSupport {
@@ -132,5 +134,38 @@ public abstract class BotRouteTestSupport extends CamelMainTestSupport {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * A started Camel context with application.properties, {@code overrides} over it, {@code beans}
+     * bound (those that are Camel services added as services of the context, so stopping it stops
+     * them after the routes, as the application does) and the given files of src/main/resources/routes.
+     */
+    public static org.apache.camel.CamelContext routesOnly(java.util.Map<String, Object> beans, Properties overrides,
+                                                          String... routeFiles) throws Exception {
+        org.apache.camel.CamelContext ctx = new org.apache.camel.impl.DefaultCamelContext();
+        ctx.getPropertiesComponent().setLocation("classpath:application.properties");
+        ctx.getPropertiesComponent().setOverrideProperties(overrides);
+        beans.forEach((name, bean) -> ctx.getRegistry().bind(name, bean));
+        for (Object bean : beans.values()) {
+            if (bean instanceof org.apache.camel.Service service) {
+                ctx.addService(service, true, true);
+            }
+        }
+        for (String file : routeFiles) {
+            org.apache.camel.support.PluginHelper.getRoutesLoader(ctx).loadRoutes(
+                    org.apache.camel.support.ResourceHelper.resolveMandatoryResource(ctx, "classpath:routes/" + file + ".camel.yaml"));
+        }
+        ctx.start();
+        return ctx;
+    }
+
+    /** Properties from key, value, key, value … */
+    public static Properties properties(String... keyValues) {
+        Properties p = new Properties();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            p.put(keyValues[i], keyValues[i + 1]);
+        }
+        return p;
     }
 }

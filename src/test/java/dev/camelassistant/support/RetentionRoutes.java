@@ -5,9 +5,6 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 import org.apache.camel.CamelContext;
-import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.support.PluginHelper;
-import org.apache.camel.support.ResourceHelper;
 
 /**
  * The retention routes (routes/retention.camel.yaml and a cleanup file that makes its purge routes
@@ -22,15 +19,9 @@ public final class RetentionRoutes implements AutoCloseable {
      * @param beans       the retention beans the file's purge routes name (auditRetention, ...)
      */
     public RetentionRoutes(DataSource dataSource, String cleanupFile, Map<String, Object> beans) throws Exception {
-        context = new DefaultCamelContext();
-        context.getPropertiesComponent().setLocation("classpath:application.properties");
-        context.getRegistry().bind("dataSource", dataSource);
-        beans.forEach((name, bean) -> context.getRegistry().bind(name, bean));
-        for (String file : new String[] {"retention", cleanupFile}) {
-            PluginHelper.getRoutesLoader(context).loadRoutes(
-                    ResourceHelper.resolveMandatoryResource(context, "classpath:routes/" + file + ".camel.yaml"));
-        }
-        context.start();
+        java.util.Map<String, Object> bound = new java.util.HashMap<>(beans);
+        bound.put("dataSource", dataSource);
+        context = BotRouteTestSupport.routesOnly(bound, new java.util.Properties(), "retention", cleanupFile);
         // only the purge routes are wanted here, not the schedule
         context.getRouteController().stopRoute(cleanupFile);
     }
