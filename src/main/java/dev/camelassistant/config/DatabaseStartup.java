@@ -13,7 +13,7 @@ import dev.camelassistant.logging.LogMasker;
 
 /**
  * Opens and migrates the database on its own thread while camel-main boots, so that the slowest
- * parts of a start (starting PostgreSQL, Flyway) overlap with Camel's. {@link AppConfiguration}
+ * parts of a start (starting PostgreSQL, Flyway) overlap with Camel's. {@link CoreConfiguration}
  * takes the result; when the database could not be opened the process stops there with exit
  * code 2 and one line that names DATABASE_URL (or DATA_DIR for the embedded server), never the
  * password.
@@ -80,7 +80,7 @@ public final class DatabaseStartup {
     }
 
     /**
-     * {@code database.pool-size} as camel-main would resolve it for {@link AppConfiguration} (which
+     * {@code database.pool-size} as camel-main would resolve it for {@link CoreConfiguration} (which
      * reads it when no database was begun here): a JVM system property overrides application.properties;
      * 8 when neither sets it. Read before Camel starts, so from the same two sources directly.
      */
