@@ -55,8 +55,8 @@ public class HealthConfiguration extends FeatureConfiguration {
     String redisKeyPrefix;
     @PropertyInject("alert.redis-timeout-ms")
     long redisTimeoutMs;
-    @PropertyInject("redis.url")
-    String redisUrl;
+    // parsed once, when injected (its password joins the masked secrets)
+    private RedisUrl redis;
     @PropertyInject("qdrant.url")
     String qdrantUrl;
     @PropertyInject("claude.base-url")
@@ -78,7 +78,6 @@ public class HealthConfiguration extends FeatureConfiguration {
 
     @BindToRegistry("healthProber")
     public HealthProber healthProber() {
-        RedisUrl redis = redis();
         Map<String, Duration> timeouts = new LinkedHashMap<>();
         for (String service : SERVICES) {
             String key = "health." + service + ".timeout-ms";
@@ -108,7 +107,6 @@ public class HealthConfiguration extends FeatureConfiguration {
 
     @BindToRegistry("alerts")
     public Alerts alerts() {
-        RedisUrl redis = redis();
         Duration cooldownPeriod = Duration.ofSeconds(positive("alert.cooldown-seconds", cooldownSeconds));
         AlertCooldown cooldown = service(redis == null
                 ? AlertCooldown.inMemory(cooldownPeriod)
@@ -129,12 +127,12 @@ public class HealthConfiguration extends FeatureConfiguration {
         dev.camelassistant.management.ManagementServerFactory.requireGuarded(context);
     }
 
-    private RedisUrl redis() {
-        RedisUrl redis = RedisUrl.parse(redisUrl == null ? "" : redisUrl.trim());
+    @PropertyInject("redis.url")
+    public void setRedisUrl(String url) {
+        redis = RedisUrl.parse(url == null ? "" : url.trim());
         if (redis != null && redis.password() != null) {
             LogMasker.registerSecret(redis.password());
         }
-        return redis;
     }
 
     private static long positive(String key, long value) {

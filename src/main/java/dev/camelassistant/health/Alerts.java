@@ -1,5 +1,6 @@
 package dev.camelassistant.health;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -157,9 +158,9 @@ public final class Alerts {
      * Registers the alert counters that can occur, at 0: every service can be down, time out and
      * recover; Claude's probe and requests also report the kinds of its API errors.
      */
-    public static void expectAll(BotMetrics metrics, java.util.List<ServiceProbe> probes) {
+    public static void expectAll(BotMetrics metrics, List<ServiceProbe> probes) {
         for (ServiceProbe probe : probes) {
-            java.util.List.of(ServiceHealth.KIND_DOWN, ServiceHealth.KIND_TIMEOUT, KIND_RECOVERED)
+            List.of(ServiceHealth.KIND_DOWN, ServiceHealth.KIND_TIMEOUT, KIND_RECOVERED)
                     .forEach(kind -> metrics.expectAlert(probe.service(), kind));
             if ("claude".equals(probe.service())) {
                 for (ClaudeFailure failure : ClaudeFailure.values()) {
