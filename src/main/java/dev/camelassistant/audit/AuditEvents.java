@@ -50,6 +50,13 @@ public class AuditEvents {
         record(exchange, "message_refused", base(exchange), AuditEntry.Status.SUCCESS, null, null);
     }
 
+    /** The first message refused because its chat has CHAT_MAX_WAITING messages waiting (once per flood). */
+    public void chatOverLimit(Exchange exchange) {
+        Map<String, Object> meta = base(exchange);
+        meta.put("reason", "too many messages waiting");
+        record(exchange, "chat_over_limit", meta, AuditEntry.Status.ERROR, null, null);
+    }
+
     public void command(Exchange exchange) {
         metrics.messageReceived(MessageKind.COMMAND);
         Map<String, Object> meta = base(exchange);

@@ -79,6 +79,7 @@ public final class Settings {
             new Variable("CLAUDE_PRICE_OUTPUT_PER_MTOK", "usage.price-output-per-mtok", false),
             new Variable("CLAUDE_MONTHLY_BUDGET_USD", "usage.monthly-budget-usd", false),
             new Variable("CHAT_DAILY_TOKEN_LIMIT", "usage.chat-daily-token-limit", false),
+            new Variable("CHAT_MAX_WAITING", "conversation.chat-max-waiting", false),
             new Variable("MANAGEMENT_HOST", "management.host", false),
             new Variable("MANAGEMENT_USER", "management.user", false),
             new Variable("MANAGEMENT_PASSWORD", "management.password", true),
@@ -150,6 +151,7 @@ public final class Settings {
         c.check("CLAUDE_PRICE_OUTPUT_PER_MTOK", v -> isAmount(v, 0), "must be a number of USD, 0 or more (e.g. 15)");
         c.check("CLAUDE_MONTHLY_BUDGET_USD", v -> isAmount(v, Double.MIN_VALUE), "must be a number of USD above 0 (e.g. 20)");
         c.positiveInt("CHAT_DAILY_TOKEN_LIMIT", 1_000_000_000);
+        c.positiveInt("CHAT_MAX_WAITING", 100_000);
         c.check("CLAUDE_STREAMING", v -> v.equals("true") || v.equals("false"), "must be true or false");
         c.check("DEV_CONSOLE", v -> v.equals("true") || v.equals("false"), "must be true or false");
         c.check("MANAGEMENT_HOST", v -> HOST.matcher(v).matches(),

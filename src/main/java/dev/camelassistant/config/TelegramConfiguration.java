@@ -40,8 +40,8 @@ public class TelegramConfiguration extends FeatureConfiguration {
     long typingIntervalMs;
     @PropertyInject("inbox.memory-limit")
     int inboxMemoryLimit;
-    @PropertyInject("conversation.max-waiting")
-    int maxWaiting;
+    @PropertyInject("conversation.chat-max-waiting")
+    int chatMaxWaiting;
     @BeanInject("database")
     Database database;
     @BeanInject("credentialCipher")
@@ -111,7 +111,7 @@ public class TelegramConfiguration extends FeatureConfiguration {
 
     @BindToRegistry("chatTurns")
     public ChatTurns chatTurns() {
-        return new ChatTurns(context.createProducerTemplate(), "seda:conversation?waitForTaskToComplete=Never", maxWaiting,
+        return new ChatTurns(context.createProducerTemplate(), "seda:conversation?waitForTaskToComplete=Never", chatMaxWaiting,
                 metrics);
     }
 

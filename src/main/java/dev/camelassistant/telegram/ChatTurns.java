@@ -19,26 +19,41 @@ import org.slf4j.LoggerFactory;
  * completes. Other chats are never held up by a busy one.
  * <p>
  * Waiting messages are recorded in the inbox, so after a crash they are finished like the others.
- * At most {@code maxWaiting} messages wait at once; one beyond that is refused (logged and counted)
- * and finished after the next restart, from the inbox.
+ * <p>
+ * <b>A bound per chat.</b> At most {@code maxWaitingPerChat} messages of one chat wait at once
+ * ({@code CHAT_MAX_WAITING}). The inbound route asks {@link #isFull} before it records a message: a
+ * message beyond the bound is refused there (never recorded, so never answered later), counted in
+ * {@value BotMetrics#CONVERSATION_REFUSED}, and the first refusal of a flood ({@link #firstRefusal}) is
+ * audited and tells the chat to slow down. The flood ends when the chat's queue has drained to half the
+ * bound; a later flood is told again. One chat filling its bound holds up no other chat (the owner's
+ * included): each chat has its own.
  */
 public final class ChatTurns {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChatTurns.class);
 
     /** chat id → its waiting messages; present while the chat has a message in the conversation route */
-    private final ConcurrentHashMap<String, ArrayDeque<Exchange>> chats = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Line> chats = new ConcurrentHashMap<>();
     private final AtomicInteger waiting = new AtomicInteger();
     private final ProducerTemplate template;
     private final String conversationUri;
-    private final int maxWaiting;
+    private final int maxWaitingPerChat;
     private final BotMetrics metrics;
 
-    public ChatTurns(ProducerTemplate template, String conversationUri, int maxWaiting, BotMetrics metrics) {
+    public ChatTurns(ProducerTemplate template, String conversationUri, int maxWaitingPerChat, BotMetrics metrics) {
+        if (maxWaitingPerChat < 1) {
+            throw new IllegalArgumentException("maxWaitingPerChat must be at least 1");
+        }
         this.template = template;
         this.conversationUri = conversationUri;
-        this.maxWaiting = maxWaiting;
+        this.maxWaitingPerChat = maxWaitingPerChat;
         this.metrics = metrics;
+    }
+
+    /** A chat's waiting messages, and whether it was told to slow down in the flood under way. */
+    private static final class Line {
+        final ArrayDeque<Exchange> queue = new ArrayDeque<>();
+        boolean toldToSlowDown;
     }
 
     /**
@@ -48,22 +63,52 @@ public final class ChatTurns {
     public boolean mustWait(Exchange exchange) {
         String chat = chatId(exchange);
         boolean[] queued = {false};
-        chats.compute(chat, (k, queue) -> {
-            if (queue == null) {
-                return new ArrayDeque<>();
+        chats.compute(chat, (k, line) -> {
+            if (line == null) {
+                return new Line();
             }
-            if (waiting.get() >= maxWaiting) {
-                LOG.error("Too many messages wait for their turn ({}): message {} of chat {} is finished after the next restart",
-                        maxWaiting, exchange.getMessage().getHeader(Headers.MESSAGE_ID), chat);
-                metrics.conversationRefused();
-            } else {
-                queue.addLast(exchange.copy());
-                waiting.incrementAndGet();
-            }
+            line.queue.addLast(exchange.copy());
+            waiting.incrementAndGet();
             queued[0] = true;
-            return queue;
+            return line;
         });
         return queued[0];
+    }
+
+    /** True when the exchange's chat has {@code maxWaitingPerChat} messages waiting: this one must be refused. */
+    public boolean isFull(Exchange exchange) {
+        boolean[] full = {false};
+        // read under the map's lock for the chat, like every change of its line
+        chats.computeIfPresent(chatId(exchange), (k, line) -> {
+            full[0] = line.queue.size() >= maxWaitingPerChat;
+            return line;
+        });
+        return full[0];
+    }
+
+    /**
+     * Counts a message refused by {@link #isFull}; true for the first refusal of the chat's flood (the one
+     * that is audited and answered with a notice), false for the rest.
+     */
+    public boolean firstRefusal(Exchange exchange) {
+        metrics.conversationRefused();
+        String chat = chatId(exchange);
+        boolean[] first = {false};
+        chats.computeIfPresent(chat, (k, line) -> {
+            first[0] = !line.toldToSlowDown;
+            line.toldToSlowDown = true;
+            return line;
+        });
+        if (first[0]) {
+            LOG.warn("Chat {} has {} messages waiting for Claude: its further messages are refused until they drain",
+                    chat, maxWaitingPerChat);
+        }
+        return first[0];
+    }
+
+    /** The bound of one chat's waiting messages (for the notice). */
+    public int maxWaitingPerChat() {
+        return maxWaitingPerChat;
     }
 
     /** In the conversation route: when this exchange completes (answered or failed), the chat's next message goes. */
@@ -79,9 +124,12 @@ public final class ChatTurns {
 
     private void next(String chat) {
         Exchange[] next = {null};
-        chats.computeIfPresent(chat, (k, queue) -> {
-            next[0] = queue.pollFirst();
-            return next[0] == null ? null : queue;
+        chats.computeIfPresent(chat, (k, line) -> {
+            next[0] = line.queue.pollFirst();
+            if (line.queue.size() <= maxWaitingPerChat / 2) {
+                line.toldToSlowDown = false;
+            }
+            return next[0] == null ? null : line;
         });
         if (next[0] == null) {
             return;
@@ -96,7 +144,7 @@ public final class ChatTurns {
         }
     }
 
-    /** Messages waiting for an earlier message of their chat. */
+    /** Messages waiting for an earlier message of their chat, all chats together. */
     public int waiting() {
         return waiting.get();
     }

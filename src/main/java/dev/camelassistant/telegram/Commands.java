@@ -42,6 +42,13 @@ public final class Commands {
         return "Sorry, this is a private assistant and this chat is not on its list.";
     }
 
+    /** The one notice of a flood: the chat has CHAT_MAX_WAITING messages waiting for Claude. */
+    public String slowDown() {
+        return "You're writing faster than I can answer: many of your messages are still waiting for Claude."
+               + " I'll answer those first; messages you send before I've caught up are not read."
+               + " Please wait for my answers, then go on.";
+    }
+
     public String adminOnly() {
         return "Sorry, only the owner of this assistant can use that command.";
     }

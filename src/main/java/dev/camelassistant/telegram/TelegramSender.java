@@ -10,7 +10,7 @@ import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.telegram.TelegramConstants;
-import org.apache.camel.component.telegram.model.EditMessageTextMessage;
+import org.apache.camel.component.telegram.TelegramMessage;
 import org.apache.camel.component.telegram.model.MessageResult;
 import org.apache.camel.support.service.ServiceHelper;
 import org.slf4j.Logger;
@@ -39,6 +39,9 @@ import org.slf4j.LoggerFactory;
  * <b>Plain-text fallback.</b> When Telegram refuses a part's HTML (400 "can't parse entities"), the
  * part is sent again as its visible text without a parse mode: nothing is lost. The event is logged
  * without the text and counted in {@value BotMetrics#PLAIN_FALLBACK}.
+ * <p>
+ * <b>No link previews.</b> Every text leaves as a message of its own making with previews off
+ * ({@link LinkPreviews}: an answer must not make Telegram's servers fetch a link Claude was steered to write).
  */
 public class TelegramSender implements AutoCloseable {
 
@@ -80,8 +83,8 @@ public class TelegramSender implements AutoCloseable {
         Object body = message.getBody();
         Object parseMode = message.getHeader(TelegramConstants.TELEGRAM_PARSE_MODE);
         Integer editOf = message.getHeader(LiveReplies.EDIT_OF, Integer.class);
-        if (editOf != null && body instanceof String text) {
-            message.setBody(edit(message, editOf, text, parseMode));
+        if (body instanceof String text) {
+            message.setBody(textMessage(message, editOf, text, parseMode));
         }
         try {
             deliver(producer, exchange);
@@ -102,15 +105,16 @@ public class TelegramSender implements AutoCloseable {
                      + " sending it again as plain text", message.getHeader(TelegramConstants.TELEGRAM_CHAT_ID));
             metrics.plainFallback();
             message.removeHeader(TelegramConstants.TELEGRAM_PARSE_MODE);
-            String plain = TelegramHtml.visibleText(html);
-            message.setBody(editOf != null ? edit(message, editOf, plain, null) : plain);
+            message.setBody(textMessage(message, editOf, TelegramHtml.visibleText(html), null));
             deliver(producer, exchange);
         }
     }
 
-    private static EditMessageTextMessage edit(Message message, int messageId, String text, Object parseMode) {
-        return new EditMessageTextMessage(message.getHeader(TelegramConstants.TELEGRAM_CHAT_ID, String.class), messageId,
-                null, text, parseMode == null ? null : String.valueOf(parseMode), null, null);
+    /** A new message, or with {@code editOf} an edit of that message; link previews off either way (LinkPreviews). */
+    private static TelegramMessage textMessage(Message message, Integer editOf, String text, Object parseMode) {
+        String chatId = message.getHeader(TelegramConstants.TELEGRAM_CHAT_ID, String.class);
+        String mode = parseMode == null ? null : String.valueOf(parseMode);
+        return editOf != null ? LinkPreviews.edit(chatId, editOf, text, mode) : LinkPreviews.message(chatId, text, mode);
     }
 
     private void deliver(AsyncProducer producer, Exchange exchange) throws TelegramSendException {
@@ -138,6 +142,7 @@ public class TelegramSender implements AutoCloseable {
             Endpoint endpoint = context.getComponent(scheme).createEndpoint(endpointUri);
             // the context may already be stopping (the last replies of a graceful shutdown): start it here
             ServiceHelper.startService(endpoint);
+            LinkPreviews.install(endpoint);
             AsyncProducer producer = endpoint.createAsyncProducer();
             ServiceHelper.startService(producer);
             return new Lane(endpoint, producer);

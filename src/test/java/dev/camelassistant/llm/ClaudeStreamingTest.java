@@ -161,4 +161,34 @@ class ClaudeStreamingTest extends BotRouteTestSupport {
         assertThat(visible(telegram.sentTo(chat))).startsWith(partial);
     }
 
+    /**
+     * Telegram's servers fetch the first link of a message to draw its preview: an answer steered into
+     * carrying a link would leak the chat without a click. Every sendMessage and editMessageText of an
+     * answer says link_preview_options.is_disabled (the link itself arrives: the control).
+     */
+    @Test
+    void anAnswerWithALinkIsSentAndEditedWithLinkPreviewsDisabled() throws Exception {
+        long chat = nextChat++;
+        String answer = answerOf(120) + " See [the source](https://evil.example/?d=summary) for more.";
+        claude.streams(answer, 12, 200, 2_500);
+        telegram.sendText(chat, "summarise this");
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> visible(telegram.sentTo(chat)).endsWith("for more."));
+        assertThat(telegram.sentTo(chat)).first().satisfies(s -> assertThat(s.text()).contains("https://evil.example/?d=summary"));
+        assertThat(telegram.editsTo(chat)).as("the answer was streamed: sent, then edited").isNotEmpty();
+        for (String method : List.of("sendMessage", "editMessageText")) {
+            List<JsonNode> toChat = new java.util.ArrayList<>();
+            for (var r : telegram.requests(method)) {
+                JsonNode body = JSON.readTree(r.getBodyAsString());
+                if (body.path("chat_id").asText().equals(String.valueOf(chat))) {
+                    toChat.add(body);
+                }
+            }
+            assertThat(toChat).as(method).isNotEmpty().allSatisfy(body -> {
+                assertThat(body.path("link_preview_options").path("is_disabled").asBoolean()).isTrue();
+                assertThat(body.has("disable_web_page_preview")).as("the older field is not sent beside it").isFalse();
+            });
+        }
+    }
+
 }

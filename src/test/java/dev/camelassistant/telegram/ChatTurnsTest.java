@@ -31,6 +31,7 @@ class ChatTurnsTest {
     private final Map<String, AtomicInteger> running = new ConcurrentHashMap<>();
     private final AtomicInteger mostRunningForOneChat = new AtomicInteger();
     private final Map<String, Long> finishedAt = new ConcurrentHashMap<>();
+    private final List<String> notices = new CopyOnWriteArrayList<>();
 
     @AfterEach
     void stop() {
@@ -43,7 +44,13 @@ class ChatTurnsTest {
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
-                from("direct:submit").filter().method(turns, "mustWait").stop().end()
+                // as telegram-inbound and conversation-submit use it
+                from("direct:submit")
+                        .choice().when(method(turns, "isFull"))
+                            .filter(method(turns, "firstRefusal")).process(e -> notices.add(e.getMessage().getHeader(Headers.CHAT_ID, String.class))).end()
+                            .stop()
+                        .end()
+                        .filter().method(turns, "mustWait").stop().end()
                         .to("seda:conversation?waitForTaskToComplete=Never");
                 from("seda:conversation?concurrentConsumers=4").bean(turns, "hold").process(e -> work(e, workMs));
             }
@@ -86,15 +93,30 @@ class ChatTurnsTest {
     }
 
     @Test
-    void messagesBeyondTheLimitAreRefusedAndCountedTheOthersKeepTheirOrder() throws Exception {
-        ProducerTemplate submit = start(3, 200);
+    void aChatBeyondItsBoundIsRefusedWithOneNoticePerFloodWhileAnotherChatIsUntouched() throws Exception {
+        ProducerTemplate submit = start(3, 300);
         for (int i = 0; i < 6; i++) {
             submit.sendBodyAndHeader("direct:submit", i, Headers.CHAT_ID, "flood");
         }
-        // one runs, three wait, two are refused
-        await().atMost(Duration.ofSeconds(5)).until(() -> handled.getOrDefault("flood", List.of()).size() == 4);
-        Thread.sleep(400);
+        // the owner's chat, during the flood: it has a bound of its own
+        for (int i = 0; i < 3; i++) {
+            submit.sendBodyAndHeader("direct:submit", i, Headers.CHAT_ID, "owner");
+        }
+        // flood: one runs, three wait, two are refused with one notice; the owner's three all go
+        await().atMost(Duration.ofSeconds(10)).until(() -> handled.getOrDefault("flood", List.of()).size() == 4
+                                                           && handled.getOrDefault("owner", List.of()).size() == 3);
         assertThat(handled.get("flood")).containsExactly(0, 1, 2, 3);
+        assertThat(handled.get("owner")).containsExactly(0, 1, 2);
+        assertThat(notices).containsExactly("flood");
         assertThat(registry.get(BotMetrics.CONVERSATION_REFUSED).counter().count()).isEqualTo(2);
+
+        // drained: a second flood is told again
+        for (int i = 10; i < 16; i++) {
+            submit.sendBodyAndHeader("direct:submit", i, Headers.CHAT_ID, "flood");
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> handled.get("flood").size() == 8);
+        assertThat(handled.get("flood")).containsExactly(0, 1, 2, 3, 10, 11, 12, 13);
+        assertThat(notices).containsExactly("flood", "flood");
+        assertThat(registry.get(BotMetrics.CONVERSATION_REFUSED).counter().count()).isEqualTo(4);
     }
 }
