@@ -4,19 +4,25 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
+import dev.camelassistant.crypto.CredentialCipher;
+import dev.camelassistant.crypto.KeyCheck;
+import dev.camelassistant.crypto.KeyRing;
 import dev.camelassistant.logging.LogMasker;
 
 /**
  * Opens and migrates the database on its own thread while camel-main boots, so that the slowest
- * parts of a start (starting PostgreSQL, Flyway) overlap with Camel's. {@link CoreConfiguration}
- * takes the result; when the database could not be opened the process stops there with exit
- * code 2 and one line that names DATABASE_URL (or DATA_DIR for the embedded server), never the
- * password.
+ * parts of a start (starting PostgreSQL, Flyway) overlap with Camel's, then checks ENCRYPTION_KEY
+ * against the database's key check ({@link KeyCheck}) before any route can read or write an
+ * encrypted row. {@link CoreConfiguration} takes the result; when the database could not be opened
+ * the process stops there with exit code 2 and one line that names DATABASE_URL (or DATA_DIR for
+ * the embedded server), never the password; when the key does not fit, one line that names
+ * ENCRYPTION_KEY, never a key.
  */
 public final class DatabaseStartup {
 
@@ -44,16 +50,30 @@ public final class DatabaseStartup {
             pending = f;
             return;
         }
+        CredentialCipher cipher;
+        try {
+            KeyRing ring = KeyRing.load(env.get("ENCRYPTION_KEY"), env.get("ENCRYPTION_KEYS_PREVIOUS"), dataDir);
+            ring.secretsForMasking().forEach(LogMasker::registerSecret);
+            cipher = new CredentialCipher(ring);
+        } catch (IllegalArgumentException | UncheckedIOException e) {
+            f.completeExceptionally(new IllegalStateException(LogMasker.maskSingleLine(e.getMessage()), e));
+            pending = f;
+            return;
+        }
         Thread t = new Thread(() -> {
             try {
                 Database db = Database.open(url, user, password, dataDir, poolSize);
                 try {
                     db.migrate();
-                } catch (RuntimeException e) {
+                    // before anything reads or writes an encrypted row: a wrong key stops the start here
+                    KeyCheck.verify(db.dataSource(), cipher);
+                } catch (RuntimeException | SQLException e) {
                     db.close();
                     throw e;
                 }
                 f.complete(db);
+            } catch (KeyCheck.Refused e) {
+                f.completeExceptionally(new IllegalStateException(e.getMessage(), e));
             } catch (Throwable e) {
                 f.completeExceptionally(new IllegalStateException(describe(url, dataDir, e), e));
             }
