@@ -50,30 +50,20 @@ public final class DatabaseStartup {
             pending = f;
             return;
         }
-        CredentialCipher cipher;
-        try {
-            KeyRing ring = KeyRing.load(env.get("ENCRYPTION_KEY"), env.get("ENCRYPTION_KEYS_PREVIOUS"), dataDir);
-            ring.secretsForMasking().forEach(LogMasker::registerSecret);
-            cipher = new CredentialCipher(ring);
-        } catch (IllegalArgumentException | UncheckedIOException e) {
-            f.completeExceptionally(new IllegalStateException(LogMasker.maskSingleLine(e.getMessage()), e));
-            pending = f;
-            return;
-        }
         Thread t = new Thread(() -> {
             try {
                 Database db = Database.open(url, user, password, dataDir, poolSize);
                 try {
                     db.migrate();
                     // before anything reads or writes an encrypted row: a wrong key stops the start here
-                    KeyCheck.verify(db.dataSource(), cipher);
+                    KeyCheck.verify(db.dataSource(), cipher(env, dataDir));
                 } catch (RuntimeException | SQLException e) {
                     db.close();
                     throw e;
                 }
                 f.complete(db);
-            } catch (KeyCheck.Refused e) {
-                f.completeExceptionally(new IllegalStateException(e.getMessage(), e));
+            } catch (KeyCheck.Refused | UnusableKey e) {
+                f.completeExceptionally(new IllegalStateException(LogMasker.maskSingleLine(e.getMessage()), e));
             } catch (Throwable e) {
                 f.completeExceptionally(new IllegalStateException(describe(url, dataDir, e), e));
             }
@@ -81,6 +71,26 @@ public final class DatabaseStartup {
         t.setDaemon(true);
         t.start();
         pending = f;
+    }
+
+    /** ENCRYPTION_KEY (or the key file) and ENCRYPTION_KEYS_PREVIOUS as CryptoConfiguration will load them. */
+    private static CredentialCipher cipher(Map<String, String> env, Path dataDir) {
+        try {
+            KeyRing ring = KeyRing.load(env.get("ENCRYPTION_KEY"), env.get("ENCRYPTION_KEYS_PREVIOUS"), dataDir);
+            ring.secretsForMasking().forEach(LogMasker::registerSecret);
+            return new CredentialCipher(ring);
+        } catch (IllegalArgumentException | UncheckedIOException e) {
+            throw new UnusableKey(e.getMessage());
+        }
+    }
+
+    /** The key ring cannot be loaded (an unreadable key file): its message names the variable. */
+    private static final class UnusableKey extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UnusableKey(String message) {
+            super(message, null, false, false);
+        }
     }
 
     /** The database begun by {@link #begin}, or null when none was (tests build their own). */
