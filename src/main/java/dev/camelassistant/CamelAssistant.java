@@ -85,7 +85,8 @@ public final class CamelAssistant {
                   credentials get NAME       print a credential's value
                   credentials list           list credential names
                   credentials delete NAME    delete a credential
-                  credentials rotate         re-encrypt every credential under the current ENCRYPTION_KEY
+                  credentials rotate         re-encrypt every encrypted row (credentials, conversations,
+                                             inbox, outbox) under the current ENCRYPTION_KEY
                   healthcheck                exit 0 when the running bot's /observe/health/live answers 200
                                              (HTTP_PORT, MANAGEMENT_HOST), else 1: the Docker HEALTHCHECK
                   --help                     this text

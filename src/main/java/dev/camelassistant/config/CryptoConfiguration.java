@@ -13,7 +13,11 @@ import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.PropertyInject;
 
-/** The encryption keys (masked in logs; not bound themselves) and the credential store. */
+/**
+ * The encryption keys (masked in logs; not bound themselves) and the credential store. When the
+ * launcher started the database ({@link DatabaseStartup}), the same keys have already passed the
+ * key check ({@link dev.camelassistant.crypto.KeyCheck}) against it.
+ */
 public class CryptoConfiguration extends FeatureConfiguration {
 
     @PropertyInject("crypto.encryption-key")

@@ -4,19 +4,25 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
+import dev.camelassistant.crypto.CredentialCipher;
+import dev.camelassistant.crypto.KeyCheck;
+import dev.camelassistant.crypto.KeyRing;
 import dev.camelassistant.logging.LogMasker;
 
 /**
  * Opens and migrates the database on its own thread while camel-main boots, so that the slowest
- * parts of a start (starting PostgreSQL, Flyway) overlap with Camel's. {@link CoreConfiguration}
- * takes the result; when the database could not be opened the process stops there with exit
- * code 2 and one line that names DATABASE_URL (or DATA_DIR for the embedded server), never the
- * password.
+ * parts of a start (starting PostgreSQL, Flyway) overlap with Camel's, then checks ENCRYPTION_KEY
+ * against the database's key check ({@link KeyCheck}) before any route can read or write an
+ * encrypted row. {@link CoreConfiguration} takes the result; when the database could not be opened
+ * the process stops there with exit code 2 and one line that names DATABASE_URL (or DATA_DIR for
+ * the embedded server), never the password; when the key does not fit, one line that names
+ * ENCRYPTION_KEY, never a key.
  */
 public final class DatabaseStartup {
 
@@ -49,11 +55,15 @@ public final class DatabaseStartup {
                 Database db = Database.open(url, user, password, dataDir, poolSize);
                 try {
                     db.migrate();
-                } catch (RuntimeException e) {
+                    // before anything reads or writes an encrypted row: a wrong key stops the start here
+                    KeyCheck.verify(db.dataSource(), cipher(env, dataDir));
+                } catch (RuntimeException | SQLException e) {
                     db.close();
                     throw e;
                 }
                 f.complete(db);
+            } catch (KeyCheck.Refused | UnusableKey e) {
+                f.completeExceptionally(new IllegalStateException(LogMasker.maskSingleLine(e.getMessage()), e));
             } catch (Throwable e) {
                 f.completeExceptionally(new IllegalStateException(describe(url, dataDir, e), e));
             }
@@ -61,6 +71,26 @@ public final class DatabaseStartup {
         t.setDaemon(true);
         t.start();
         pending = f;
+    }
+
+    /** ENCRYPTION_KEY (or the key file) and ENCRYPTION_KEYS_PREVIOUS as CryptoConfiguration will load them. */
+    private static CredentialCipher cipher(Map<String, String> env, Path dataDir) {
+        try {
+            KeyRing ring = KeyRing.load(env.get("ENCRYPTION_KEY"), env.get("ENCRYPTION_KEYS_PREVIOUS"), dataDir);
+            ring.secretsForMasking().forEach(LogMasker::registerSecret);
+            return new CredentialCipher(ring);
+        } catch (IllegalArgumentException | UncheckedIOException e) {
+            throw new UnusableKey(e.getMessage());
+        }
+    }
+
+    /** The key ring cannot be loaded (an unreadable key file): its message names the variable. */
+    private static final class UnusableKey extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UnusableKey(String message) {
+            super(message, null, false, false);
+        }
     }
 
     /** The database begun by {@link #begin}, or null when none was (tests build their own). */

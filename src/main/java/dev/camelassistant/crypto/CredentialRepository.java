@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@code credentials} table: named values, each encrypted with {@link CredentialCipher}.
- * Plain JDBC; store, delete and rotate are audited with the credential's name only, never its value.
+ * Plain JDBC; store and delete are audited with the credential's name only, never its value
+ * ({@link KeyRotation} re-encrypts this table with the others).
  */
 public final class CredentialRepository {
 
@@ -31,7 +32,6 @@ public final class CredentialRepository {
 
     private static final Logger LOG = LoggerFactory.getLogger(CredentialRepository.class);
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._:-]{1," + MAX_NAME_LENGTH + "}");
-    private static final int ROTATE_BATCH = 200;
 
     private static final String UPSERT = """
             INSERT INTO credentials (name, ciphertext, iv, tag, key_version)
@@ -46,19 +46,6 @@ public final class CredentialRepository {
     private static final String SELECT_ONE = "SELECT ciphertext, iv, tag, key_version FROM credentials WHERE name = ?";
     private static final String DELETE = "DELETE FROM credentials WHERE name = ?";
     private static final String LIST = "SELECT name FROM credentials ORDER BY name COLLATE \"C\"";
-    private static final String SELECT_STALE = """
-            SELECT id, name, ciphertext, iv, tag, key_version
-              FROM credentials
-             WHERE key_version <> ?
-             ORDER BY id
-               FOR UPDATE
-            """;
-    private static final String UPDATE_ROW = """
-            UPDATE credentials
-               SET ciphertext = ?, iv = ?, tag = ?, key_version = ?, updated_at = now()
-             WHERE id = ?
-            """;
-
     private final DataSource dataSource;
     private final CredentialCipher cipher;
     private final AuditRecorder audit;
@@ -145,62 +132,6 @@ public final class CredentialRepository {
         return names;
     }
 
-    /**
-     * Re-encrypts every credential not under the current key, in one transaction: either all rows
-     * move or none does (a row that cannot be authenticated aborts the rotation).
-     *
-     * @return how many rows were re-encrypted
-     * @throws CredentialAuthenticationException a row's key is not in the key ring or its data was changed
-     */
-    public int rotate() {
-        String current = cipher.keyRing().currentVersion();
-        int moved = 0;
-        try (Connection c = dataSource.getConnection()) {
-            boolean autoCommit = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try (PreparedStatement select = c.prepareStatement(SELECT_STALE);
-                 PreparedStatement update = c.prepareStatement(UPDATE_ROW)) {
-                select.setString(1, current);
-                select.setFetchSize(ROTATE_BATCH); // a cursor: rows are streamed, not all held in memory
-                int pending = 0;
-                try (ResultSet rs = select.executeQuery()) {
-                    while (rs.next()) {
-                        long id = rs.getLong(1);
-                        String name = rs.getString(2);
-                        EncryptedPayload old = new EncryptedPayload(rs.getString(3), rs.getString(4),
-                                rs.getString(5), rs.getString(6));
-                        EncryptedPayload fresh = cipher.encrypt(cipher.decrypt(old, name), name);
-                        update.setString(1, fresh.ciphertext());
-                        update.setString(2, fresh.iv());
-                        update.setString(3, fresh.tag());
-                        update.setString(4, fresh.keyVersion());
-                        update.setLong(5, id);
-                        update.addBatch();
-                        moved++;
-                        if (++pending == ROTATE_BATCH) {
-                            update.executeBatch();
-                            pending = 0;
-                        }
-                    }
-                }
-                if (pending > 0) {
-                    update.executeBatch();
-                }
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                rollbackQuietly(c);
-                throw e;
-            } finally {
-                c.setAutoCommit(autoCommit);
-            }
-        } catch (SQLException e) {
-            throw failure("rotate credentials", e);
-        }
-        LOG.info("Re-encrypted {} credential(s) under key version {}", moved, current);
-        record("credential_rotate", Map.of("rows", moved));
-        return moved;
-    }
-
     /** @throws IllegalArgumentException the name is not 1–128 characters of letters, digits, '.', '_', ':' or '-' */
     public static void validateName(String name) {
         if (name == null || !NAME.matcher(name).matches()) {
@@ -235,13 +166,5 @@ public final class CredentialRepository {
     private static IllegalStateException failure(String what, SQLException e) {
         return new IllegalStateException("could not " + what + ": database error"
                 + (e.getSQLState() == null ? "" : " (SQLState " + e.getSQLState() + ")") + ": " + e.getMessage(), e);
-    }
-
-    private static void rollbackQuietly(Connection c) {
-        try {
-            c.rollback();
-        } catch (SQLException e) {
-            LOG.warn("Rollback of the credential rotation failed: {}", e.getMessage());
-        }
     }
 }

@@ -175,21 +175,27 @@ public final class CredentialsCli {
                 return EXIT_USAGE;
             }
             AuditRecorder audit = auditRecorderFactory.apply(db.dataSource());
+            if (sub.equals("rotate")) {
+                return rotate(new KeyRotation(db.dataSource(), new CredentialCipher(keyRing), audit), err);
+            }
             CredentialRepository repo = new CredentialRepository(db.dataSource(), new CredentialCipher(keyRing), audit, "cli");
-            return execute(sub, name, value, repo, keyRing, out, err);
+            return execute(sub, name, value, repo, out, err);
+        } catch (KeyCheck.Refused e) {
+            message(err, "configuration error: " + e.getMessage());
+            return EXIT_USAGE;
         } catch (CredentialAuthenticationException e) {
             message(err, e.getMessage());
             return EXIT_NOT_AUTHENTIC;
         } catch (IllegalArgumentException e) {
             return usage(err, e.getMessage());
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | java.sql.SQLException e) {
             message(err, "failed: " + rootMessage(e));
             return EXIT_USAGE;
         }
     }
 
-    private static int execute(String sub, String name, String value, CredentialRepository repo, KeyRing keyRing,
-                               PrintStream out, PrintStream err) {
+    private static int execute(String sub, String name, String value, CredentialRepository repo, PrintStream out,
+                               PrintStream err) {
         switch (sub) {
             case "set":
                 repo.store(name, value);
@@ -213,16 +219,38 @@ public final class CredentialsCli {
                 }
                 message(err, "deleted " + name);
                 return EXIT_OK;
-            case "rotate":
-                long start = System.nanoTime();
-                int moved = repo.rotate();
-                long ms = (System.nanoTime() - start) / 1_000_000;
-                message(err, "re-encrypted " + moved + " credential(s) under key version " + keyRing.currentVersion()
-                             + " in " + ms + " ms");
-                return EXIT_OK;
             default:
                 throw new IllegalStateException("unreachable: " + sub);
         }
+    }
+
+    /**
+     * Every encrypted row to the current key, one line per table and one summary line; exit code 3 when
+     * a row did not authenticate (it is left as it is, and the earlier key is still needed).
+     */
+    private static int rotate(KeyRotation rotation, PrintStream err) throws java.sql.SQLException {
+        long start = System.nanoTime();
+        KeyRotation.Result result = rotation.rotate();
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        for (KeyRotation.TableResult t : result.tables()) {
+            StringBuilder line = new StringBuilder(t.table()).append(": moved ").append(t.moved()).append(" row(s)");
+            if (t.notAuthentic() > 0) {
+                line.append(", ").append(t.notAuthentic()).append(" could not be authenticated (left as they are)");
+            }
+            if (t.leftUnderEarlierKeys() > t.notAuthentic()) {
+                line.append(", ").append(t.leftUnderEarlierKeys() - t.notAuthentic())
+                        .append(" written under an earlier key meanwhile (run rotate again)");
+            }
+            if (t.underUnknownKeys() > 0) {
+                line.append(", ").append(t.underUnknownKeys()).append(" under a key version no configured key opens");
+            }
+            message(err, line.toString());
+        }
+        message(err, "re-encrypted " + result.moved() + " row(s) under key version " + result.currentVersion() + " in " + ms
+                     + " ms; " + (result.complete()
+                ? "no row is left under an earlier key: the earlier keys can be removed from ENCRYPTION_KEYS_PREVIOUS"
+                : "rows are left under an earlier key: keep ENCRYPTION_KEYS_PREVIOUS"));
+        return result.notAuthentic() > 0 ? EXIT_NOT_AUTHENTIC : EXIT_OK;
     }
 
     /** Problems of the variables the CLI uses, in Settings.validate's words ("NAME: what is wrong"). */

@@ -44,6 +44,7 @@ public final class BotMetrics {
     public static final String OUTBOX_REFUSED = "assistant.outbox.refused";
     public static final String INBOX_REFUSED = "assistant.inbox.refused";
     public static final String CONVERSATION_REFUSED = "assistant.conversation.refused";
+    public static final String ROWS_UNREADABLE = "assistant.rows.unreadable";
 
     /**
      * Bounds of the latency histogram's buckets. A Claude call ends at claude.timeout-seconds at the
@@ -89,6 +90,7 @@ public final class BotMetrics {
     private final Map<String, Counter> cost = new ConcurrentHashMap<>();
     private final Map<String, Counter> budgetRefusals = new ConcurrentHashMap<>();
     private final Map<Integer, Counter> undeliverable = new ConcurrentHashMap<>();
+    private final Map<String, Counter> unreadable = new ConcurrentHashMap<>();
     private final Counter outboxRefused;
     private final Counter inboxRefused;
     private final Counter conversationRefused;
@@ -124,6 +126,8 @@ public final class BotMetrics {
         }
         budgetRefusal("monthly", 0);
         budgetRefusal("daily", 0);
+        unreadableOf("telegram_outbox");
+        unreadableOf("telegram_inbox");
     }
 
     public void messageReceived(MessageKind kind) {
@@ -140,6 +144,20 @@ public final class BotMetrics {
         undeliverable.computeIfAbsent(status, st -> Counter.builder(UNDELIVERABLE).tag("status", String.valueOf(st))
                 .description("Message parts Telegram refused for good; closed in the outbox with the reason")
                 .register(registry)).increment();
+    }
+
+    /**
+     * A stored row that the configured keys cannot decrypt, set aside (kept, tried again at the next start),
+     * by table.
+     */
+    public void unreadable(String table) {
+        unreadableOf(table).increment();
+    }
+
+    private Counter unreadableOf(String table) {
+        return unreadable.computeIfAbsent(table, t -> Counter.builder(ROWS_UNREADABLE).tag("table", t)
+                .description("Stored rows the configured keys could not decrypt: set aside, kept, read again at the next start")
+                .register(registry));
     }
 
     public void outboxRefused() {

@@ -58,7 +58,9 @@ import org.slf4j.LoggerFactory;
  * a reply beyond that is refused with a log line and {@value BotMetrics#OUTBOX_REFUSED}.
  * <p>
  * After a crash or restart {@link #resume} loads every pending part written before this start. The
- * only part that can reach a chat twice is the one in flight at the moment of a crash.
+ * only part that can reach a chat twice is the one in flight at the moment of a crash. A part the
+ * configured keys cannot decrypt is set aside ({@link UnreadableRows}), never closed: it is sent by
+ * the first start that has its key.
  */
 public class Outbox {
 
@@ -451,7 +453,7 @@ public class Outbox {
             return 0;
         }
         List<Part> loaded = new ArrayList<>();
-        List<Finished> unreadable = new ArrayList<>();
+        UnreadableRows unreadable = new UnreadableRows(LOG, metrics, "telegram_outbox");
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT id, chat_id, part_no, correlation_id, payload, edit_of, attempts,"
                      + " next_attempt_at, created_at FROM telegram_outbox WHERE state = 'pending' AND created_at < ? ORDER BY id")) {
@@ -462,13 +464,14 @@ public class Outbox {
                     long chatId = rs.getLong(2);
                     int partNo = rs.getInt(3);
                     String correlationId = rs.getString(4);
+                    if (unreadable.holds(chatId)) {
+                        continue; // behind a part set aside: stays pending, in order
+                    }
                     String html;
                     try {
                         html = SealedText.open(cipher, binding(chatId, correlationId, partNo), rs.getString(5));
                     } catch (CredentialAuthenticationException | IllegalArgumentException e) {
-                        LOG.warn("Outbox: part {} for chat {} cannot be read back ({}); closed", id, chatId,
-                                e.getClass().getSimpleName());
-                        unreadable.add(new Finished(id, "failed", "unreadable"));
+                        unreadable.setAside(chatId, "part " + id, e);
                         continue;
                     }
                     long editOf = rs.getLong(6);
@@ -480,7 +483,6 @@ public class Outbox {
         }
         // only once the whole query has been read: a failed attempt leaves nothing half loaded (poll tries again)
         resumed = true;
-        unreadable.forEach(this::mark);
         for (Part p : loaded) {
             heldBytes.addAndGet(p.bytes());
             lines.compute(p.chatId, (k, line) -> {

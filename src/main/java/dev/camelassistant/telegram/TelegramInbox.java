@@ -42,6 +42,8 @@ import org.slf4j.LoggerFactory;
  * while PostgreSQL is unreachable records are kept in memory and written when it is back.
  * <p>
  * {@link #pending} counts the messages this process recorded (or resumed) and has not answered yet.
+ * A message the configured keys cannot decrypt is set aside ({@link UnreadableRows}): it stays
+ * unanswered and is finished by the first start that has its key.
  */
 public class TelegramInbox extends ServiceSupport implements IdempotentRepository {
 
@@ -275,6 +277,7 @@ public class TelegramInbox extends ServiceSupport implements IdempotentRepositor
     /** Messages recorded before this process started and never answered (a crash or kill), oldest first. */
     public List<Map<String, Object>> unansweredFromBeforeStart() throws SQLException {
         List<Map<String, Object>> out = new ArrayList<>();
+        UnreadableRows unreadable = new UnreadableRows(LOG, metrics, "telegram_inbox");
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT chat_id, message_id, correlation_id, user_id, payload"
                      + " FROM telegram_inbox WHERE state = 'received' AND received_at < ? ORDER BY received_at, message_id")) {
@@ -288,8 +291,7 @@ public class TelegramInbox extends ServiceSupport implements IdempotentRepositor
                     try {
                         text = open(key, rs.getString(5));
                     } catch (CredentialAuthenticationException | IllegalArgumentException e) {
-                        LOG.warn("Inbox: message {} of chat {} cannot be read back ({}); skipped", messageId, chatId,
-                                e.getClass().getSimpleName());
+                        unreadable.setAside(chatId, "message " + messageId, e);
                         continue;
                     }
                     Map<String, Object> m = new LinkedHashMap<>();

@@ -9,7 +9,7 @@ import dev.camelassistant.support.TestDatabases;
 
 /**
  * Not a unit test: prints encrypt+decrypt throughput for 100-byte values and the time
- * {@link CredentialRepository#rotate()} takes for 10,000 rows, one line each.
+ * {@link KeyRotation#rotate()} takes for 10,000 credentials, one line each.
  * <pre>
  * # the test classpath (maven-dependency-plugin cannot resolve offline here, so take it from -X):
  * mvn -o -X -B test-compile | grep -m1 '(f) testPath = ' | sed 's/.*(f) testPath = \[//; s/\]$//; s/, /:/g' &gt; target/cp.txt
@@ -78,12 +78,12 @@ public final class CipherBenchmark {
                 c.commit();
                 c.setAutoCommit(true);
             }
-            CredentialRepository repo = new CredentialRepository(db.dataSource(),
-                    new CredentialCipher(KeyRing.of(KEY_B, KEY_A)), AuditRecorder.NONE);
+            KeyRotation rotation = new KeyRotation(db.dataSource(), new CredentialCipher(KeyRing.of(KEY_B, KEY_A)),
+                    AuditRecorder.NONE);
             long start = System.nanoTime();
-            int moved = repo.rotate();
+            int moved = rotation.rotate().moved();
             long ms = (System.nanoTime() - start) / 1_000_000;
-            System.out.printf(Locale.ROOT, "rotate %,d rows (one transaction): %d ms (%,.0f rows/s), %s%n",
+            System.out.printf(Locale.ROOT, "rotate %,d rows (batches of " + KeyRotation.BATCH + "): %d ms (%,.0f rows/s), %s%n",
                     moved, ms, moved / (ms / 1000.0), db.url() != null ? "PostgreSQL at TEST_DATABASE_URL" : "embedded PostgreSQL");
         }
     }

@@ -142,64 +142,6 @@ class CredentialRepositoryTest {
     }
 
     @Test
-    void rotationMovesEveryRowToTheCurrentKeyInOneGo() throws Exception {
-        int n = 450; // more than one cursor fetch and update batch (200 rows each)
-        for (int i = 0; i < n; i++) {
-            repo.store("cred-" + i, "value-" + i + " ✓");
-        }
-        String versionA = KeyRing.of(KEY_A).currentVersion();
-        String versionB = KeyRing.of(KEY_B).currentVersion();
-
-        CredentialRepository underB = repository(KeyRing.of(KEY_B, KEY_A));
-        underB.store("already-b", "fresh"); // stored under B: not counted
-        audit.clear();
-
-        assertThat(underB.rotate()).isEqualTo(n);
-        assertThat(queryOne("SELECT count(*)::text FROM credentials WHERE key_version = '" + versionA + "'")).isEqualTo("0");
-        assertThat(queryOne("SELECT count(*)::text FROM credentials WHERE key_version = '" + versionB + "'"))
-                .isEqualTo(String.valueOf(n + 1));
-        for (int i = 0; i < n; i++) {
-            assertThat(underB.retrieve("cred-" + i)).contains("value-" + i + " ✓");
-        }
-        // B alone now reads everything; A alone reads nothing
-        CredentialRepository onlyB = repository(KeyRing.of(KEY_B));
-        assertThat(onlyB.retrieve("cred-7")).contains("value-7 ✓");
-        assertThatThrownBy(() -> repo.retrieve("cred-7")).isInstanceOf(CredentialAuthenticationException.class);
-
-        assertThat(underB.rotate()).isZero();
-        assertThat(audit).extracting(AuditEntry::action).containsExactly("credential_rotate", "credential_rotate");
-        assertThat(audit.get(0).metadata()).isEqualTo(Map.of("rows", n));
-        assertThat(audit.get(1).metadata()).isEqualTo(Map.of("rows", 0));
-    }
-
-    @Test
-    void rotationIsAllOrNothingWhenARowCannotBeAuthenticated() throws Exception {
-        repo.store("good-1", "g1");
-        repo.store("bad", "b");
-        repo.store("good-2", "g2");
-        String badTag = CredentialCipherTest.flipBit(queryOne("SELECT tag FROM credentials WHERE name = 'bad'"), 0);
-        sql("UPDATE credentials SET tag = '" + badTag + "' WHERE name = 'bad'");
-
-        CredentialRepository underB = repository(KeyRing.of(KEY_B, KEY_A));
-        assertThatThrownBy(underB::rotate)
-                .isInstanceOf(CredentialAuthenticationException.class)
-                .hasMessageContaining("'bad'");
-        assertThat(queryOne("SELECT count(*)::text FROM credentials WHERE key_version = '"
-                            + KeyRing.of(KEY_A).currentVersion() + "'")).isEqualTo("3");
-        assertThat(repo.retrieve("good-1")).contains("g1");
-    }
-
-    @Test
-    void rotationWithoutThePreviousKeyFailsAndChangesNothing() throws Exception {
-        repo.store("x", "y");
-        CredentialRepository onlyB = repository(KeyRing.of(KEY_B));
-        assertThatThrownBy(onlyB::rotate)
-                .isInstanceOf(CredentialAuthenticationException.class)
-                .hasMessageContaining("ENCRYPTION_KEYS_PREVIOUS");
-        assertThat(repo.retrieve("x")).contains("y");
-    }
-
-    @Test
     void namesAndValuesAreValidated() {
         for (String bad : new String[] {null, "", "has space", "slash/name", "ü", "a".repeat(129), "semi;colon", "new\nline"}) {
             assertThatThrownBy(() -> repo.store(bad, "v")).isInstanceOf(IllegalArgumentException.class)
@@ -220,16 +162,15 @@ class CredentialRepositoryTest {
     }
 
     @Test
-    void auditsStoreDeleteAndRotateWithTheNameButNeverTheValue() {
+    void auditsStoreAndDeleteWithTheNameButNeverTheValue() {
         repo.store("audited", "do-not-log-me");
         repo.retrieve("audited");
         repo.list();
         repo.delete("audited");
         repo.delete("audited"); // nothing deleted: nothing to audit
-        repo.rotate();
 
         assertThat(audit).extracting(AuditEntry::action)
-                .containsExactly("credential_store", "credential_delete", "credential_rotate");
+                .containsExactly("credential_store", "credential_delete");
         assertThat(audit.get(0).metadata()).isEqualTo(Map.of("name", "audited"));
         assertThat(audit.get(1).metadata()).isEqualTo(Map.of("name", "audited"));
         assertThat(audit).allSatisfy(e -> {

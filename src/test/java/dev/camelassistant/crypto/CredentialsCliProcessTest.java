@@ -50,6 +50,7 @@ class CredentialsCliProcessTest {
                 "TEST_DATABASE_URL is unset: the CLI process cannot reach the embedded test database");
         try (Connection c = DB.dataSource().getConnection(); Statement s = c.createStatement()) {
             s.execute("DELETE FROM credentials");
+            s.execute("DELETE FROM key_check");
         }
     }
 
@@ -119,8 +120,9 @@ class CredentialsCliProcessTest {
         Result rotate = cli(rotating, null, "credentials", "rotate");
         assertThat(rotate.exitCode()).as(rotate.toString()).isZero();
         assertThat(rotate.stdout()).isEmpty();
-        assertThat(rotate.stderr()).containsPattern("camel-assistant: re-encrypted 2 credential\\(s\\) under key version "
-                                                    + KeyRing.of(KEY_B).currentVersion() + " in \\d+ ms");
+        assertThat(rotate.stderr()).contains("camel-assistant: credentials: moved 2 row(s)\n")
+                .containsPattern("camel-assistant: re-encrypted 2 row\\(s\\) under key version "
+                                 + KeyRing.of(KEY_B).currentVersion() + " in \\d+ ms; no row is left under an earlier key");
 
         Result get = cli(env(KEY_B), null, "credentials", "get", "github.token");
         assertThat(get.exitCode()).as(get.toString()).isZero();

@@ -49,6 +49,7 @@ class CredentialsCliTest {
     void emptyTable() throws SQLException {
         try (Connection c = DB.dataSource().getConnection(); Statement s = c.createStatement()) {
             s.execute("DELETE FROM credentials");
+            s.execute("DELETE FROM key_check");
         }
     }
 
@@ -138,8 +139,19 @@ class CredentialsCliTest {
         rotating.put("ENCRYPTION_KEYS_PREVIOUS", KEY_A);
         Result rotate = run(rotating, null, "credentials", "rotate");
         assertThat(rotate.exitCode()).isZero();
-        assertThat(rotate.stderr()).matches("camel-assistant: re-encrypted 1 credential\\(s\\) under key version "
-                                            + KeyRing.of(KEY_B).currentVersion() + " in \\d+ ms\n");
+        assertThat(rotate.stderr()).matches("camel-assistant: credentials: moved 1 row\\(s\\)\n"
+                                            + "camel-assistant: conversation_turns: moved 0 row\\(s\\)\n"
+                                            + "camel-assistant: telegram_inbox: moved 0 row\\(s\\)\n"
+                                            + "camel-assistant: telegram_outbox: moved 0 row\\(s\\)\n"
+                                            + "camel-assistant: re-encrypted 1 row\\(s\\) under key version "
+                                            + KeyRing.of(KEY_B).currentVersion() + " in \\d+ ms; no row is left under an"
+                                            + " earlier key: the earlier keys can be removed from ENCRYPTION_KEYS_PREVIOUS\n");
+        assertThat(run(env(KEY_B), null, "credentials", "get", "mail.password").stdout()).isEqualTo("s3cret ✓ 🐪\n");
+
+        // the retired key alone no longer opens the database: rotate refuses before it moves anything
+        Result retired = run(env(KEY_A), null, "credentials", "rotate");
+        assertUsage(retired, "configuration error: ENCRYPTION_KEY: is not the key this database was written with");
+        assertThat(retired.stderr()).doesNotContain(KEY_A).doesNotContain(KEY_B);
         assertThat(run(env(KEY_B), null, "credentials", "get", "mail.password").stdout()).isEqualTo("s3cret ✓ 🐪\n");
     }
 

@@ -35,12 +35,18 @@ final class BotProcess implements AutoCloseable {
     }
 
     static BotProcess start(Map<String, String> env) throws IOException {
+        return start(env, new String[0]);
+    }
+
+    /** The jar with command-line arguments ({@code credentials rotate}), or none: the bot. */
+    static BotProcess start(Map<String, String> env, String... args) throws IOException {
         // bot.java: another JDK's java for the bot (bench/run.sh BENCH_BOT_JAVA), else this JVM's
         String java = System.getProperty("bot.java", "");
         List<String> cmd = new ArrayList<>(List.of(java.isBlank()
                 ? Path.of(System.getProperty("java.home"), "bin", "java").toString() : java));
         cmd.addAll(List.of(System.getProperty("bot.jvm.options", "-Xmx256m").trim().split("\\s+")));
         cmd.addAll(List.of("-jar", jar().toString()));
+        cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().keySet().removeIf(k -> k.startsWith("TELEGRAM_") || k.startsWith("ANTHROPIC_")
                 || k.startsWith("DATABASE_") || k.startsWith("CLAUDE_") || k.equals("ENCRYPTION_KEY")
