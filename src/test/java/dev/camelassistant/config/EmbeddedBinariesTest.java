@@ -104,6 +104,21 @@ class EmbeddedBinariesTest {
     }
 
     @Test
+    void zonkysScanForStaleClustersLooksAtAnEmptyFolderOfOursNotAtTmp(@TempDir Path dataDir) throws Exception {
+        Path folder = EmbeddedBinaries.prepare(dataDir);
+        String before = System.getProperty(EmbeddedBinaries.WORKING_DIR_PROPERTY);
+
+        Object builder = EmbeddedBinaries.builder(folder);
+
+        // the builder's working directory, where zonky stops and deletes "stale" clusters at start
+        java.lang.reflect.Field parent = builder.getClass().getDeclaredField("parentDirectory");
+        parent.setAccessible(true);
+        assertThat(((java.io.File) parent.get(builder)).toPath()).isEqualTo(folder.resolve(EmbeddedBinaries.SCRATCH));
+        assertThat(folder.resolve(EmbeddedBinaries.SCRATCH)).isEmptyDirectory();
+        assertThat(System.getProperty(EmbeddedBinaries.WORKING_DIR_PROPERTY)).isEqualTo(before);
+    }
+
+    @Test
     void eachFolderHasAResolverOfItsOwnForZonkysCache(@TempDir Path dataDir) {
         assertThat(new EmbeddedBinaries.Resolver(dataDir.resolve("a"))).isEqualTo(new EmbeddedBinaries.Resolver(dataDir.resolve("a")))
                 .isNotEqualTo(new EmbeddedBinaries.Resolver(dataDir.resolve("b")));
