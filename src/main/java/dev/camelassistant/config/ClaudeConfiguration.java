@@ -70,7 +70,7 @@ public class ClaudeConfiguration extends FeatureConfiguration {
     /** Its own small pool with a short connection timeout: no reply waits long on a database that is away. */
     @BindToRegistry("conversations")
     public Conversations conversations(ClaudeClient client) {
-        return new Conversations(new ConversationStore(database.fastFailPool("conversations", 4, 1000), cipher),
+        return new Conversations(new ConversationStore(database.fastFailPool("conversations", 4, 1000, Database.Commits.ASYNCHRONOUS), cipher),
                 maxInputTokens, client.systemPrompt());
     }
 

@@ -39,11 +39,19 @@ public final class Database implements AutoCloseable {
         this.config = config;
     }
 
+    /** Whether a pool's commits wait for the WAL flush (the server's synchronous_commit) or not. */
+    public enum Commits {
+        /** what the bot promised rests on it (the inbox's record, the outbox's reply): survives a power cut */
+        DURABLE,
+        /** losing the last few hundred ms of it to an operating-system crash loses nothing promised */
+        ASYNCHRONOUS
+    }
+
     /**
      * A small extra pool on the same database whose callers must never wait long for a connection
      * (the Telegram inbox): it gives up after {@code connectionTimeoutMs} (at least 250 ms).
      */
-    public DataSource fastFailPool(String name, int size, long connectionTimeoutMs) {
+    public DataSource fastFailPool(String name, int size, long connectionTimeoutMs, Commits commits) {
         HikariConfig c = new HikariConfig();
         config.copyStateTo(c);
         c.setPoolName(name);
@@ -51,9 +59,11 @@ public final class Database implements AutoCloseable {
         c.setMinimumIdle(1);
         c.setConnectionTimeout(Math.max(250, connectionTimeoutMs));
         c.setValidationTimeout(250);
-        // a commit here need not wait for the WAL flush: the row survives a crash of the bot (the case
-        // it guards against); only a crash of PostgreSQL itself in the next few ms could lose it
-        c.setConnectionInitSql("SET synchronous_commit = off");
+        if (commits == Commits.ASYNCHRONOUS) {
+            // a commit here need not wait for the WAL flush: the row survives a crash of the bot; an
+            // operating-system crash or a power cut may lose the last ~600 ms of commits, whole
+            c.setConnectionInitSql("SET synchronous_commit = off");
+        }
         HikariDataSource ds = new HikariDataSource(c);
         extraPools.add(ds);
         return ds;

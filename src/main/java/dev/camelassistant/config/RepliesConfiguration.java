@@ -52,7 +52,7 @@ public class RepliesConfiguration extends FeatureConfiguration {
 
     @BindToRegistry("outbox")
     public Outbox outbox() {
-        Outbox outbox = new Outbox(database.fastFailPool("outbox", 6, 1000), cipher, inbox, splitter, metrics, audit,
+        Outbox outbox = new Outbox(database.fastFailPool("outbox", 6, 1000, Database.Commits.DURABLE), cipher, inbox, splitter, metrics, audit,
                 context.createProducerTemplate(), "seda:outbox-dispatch?waitForTaskToComplete=Never",
                 memoryLimitMb * 1024 * 1024, Duration.ofHours(retryHours), maxBackoffMs);
         onStop(() -> {

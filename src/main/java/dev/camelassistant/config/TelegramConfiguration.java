@@ -102,7 +102,7 @@ public class TelegramConfiguration extends FeatureConfiguration {
 
     @BindToRegistry("inbox")
     public TelegramInbox inbox() {
-        TelegramInbox inbox = new TelegramInbox(database.fastFailPool("inbox", 2, 250), cipher, inboxMemoryLimit, metrics);
+        TelegramInbox inbox = new TelegramInbox(database.fastFailPool("inbox", 2, 250, Database.Commits.DURABLE), cipher, inboxMemoryLimit, metrics);
         // written once more after every route has stopped (answered marks of the last replies)
         onStop(inbox::flush);
         metrics.watchInbox(inbox, TelegramInbox::pending);
