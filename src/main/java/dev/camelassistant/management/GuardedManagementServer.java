@@ -9,10 +9,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Camel's management server with {@link ManagementGuard} in front of every handler and its console
- * filter behind the authentication, both installed before Camel adds its own handlers (so there is
- * no moment when the consoles answer unguarded), and the credentials file removed as soon as Vert.x
- * has read it.
+ * Camel's management server with {@link ManagementGuard} in front of every handler, installed before
+ * Camel adds its own (so there is no moment when anything answers unguarded); the developer console
+ * served by {@link GuardedConsoles} instead of Camel's handler; and the credentials file removed as
+ * soon as Vert.x has read it.
  */
 class GuardedManagementServer extends ManagementHttpServer {
 
@@ -34,10 +34,19 @@ class GuardedManagementServer extends ManagementHttpServer {
     protected void setupConsoles() {
         getRouter().route().order(ManagementGuard.ORDER).handler(
                 new ManagementGuard(getCamelContext(), getHealthPath(), getJolokiaPath(), access.passwordSet()));
-        // no explicit order: after the authentication handler (mounted when the server started), before
-        // the consoles Camel adds next
-        getRouter().route("/q/dev/*").handler(ManagementGuard::filterConsoles);
         super.setupConsoles();
+    }
+
+    /**
+     * Called by {@link #setupConsoles} when the dev console is enabled (DEV_CONSOLE=true and a
+     * password). Camel's own handler is not mounted: it would serve any console with any parameter
+     * and unmasked. No explicit order: after the authentication handler, mounted when the server started.
+     */
+    @Override
+    protected void setupDevConsole() {
+        GuardedConsoles consoles = new GuardedConsoles(getCamelContext());
+        getRouter().route(ConsolePolicy.DEV).handler(consoles);
+        getRouter().route(ConsolePolicy.DEV + "/*").handler(consoles);
     }
 
     @Override

@@ -4,8 +4,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Collection;
-import java.util.Locale;
-import java.util.Set;
 
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
@@ -27,9 +25,11 @@ import org.apache.camel.health.HealthCheckHelper;
  *   <li>Jolokia: POST only (405 otherwise).</li>
  *   <li>Anything else, with one: refused when a browser sends it from another site (the operator's
  *       saved credentials must not work for someone else's page: cross-site request forgery); then
- *       Camel's authentication; then, for the dev console, only the read-only consoles in
- *       {@link #SAFE_CONSOLES} ({@link #filterConsoles}).</li>
+ *       Camel's authentication; then, for the dev console, {@link GuardedConsoles}.</li>
  * </ul>
+ * Before all of this, a path that is not in its normal form ({@link #canonical}) is refused (400),
+ * for everyone: handlers that read the raw path and handlers that read the decoded one would
+ * otherwise see two different requests.
  * A path that is mistaken for a health path gets the status only; one mistaken for another path
  * needs credentials: either way nothing is shown that should not be.
  */
@@ -38,19 +38,6 @@ final class ManagementGuard implements Handler<RoutingContext> {
     /** Before every handler Camel adds, its authentication included. */
     static final int ORDER = -10_000;
 
-    /**
-     * Dev consoles that only read state and show no message bodies, bean properties (the DataSource's
-     * password) or exchange variables; the others (bean, browse, send, receive, debug, trace, variables,
-     * message-history, stub, default-registry, "all") are refused.
-     */
-    static final Set<String> SAFE_CONSOLES = Set.of("context", "route", "route-dump", "route-structure", "route-group",
-            "route-controller", "health", "consumer", "producer", "endpoint", "event", "gc", "jvm", "memory", "thread",
-            "top", "blocked", "inflight", "internal-tasks", "circuit-breaker", "micrometer", "main-configuration",
-            "properties", "startup-recorder", "service", "processor", "reload", "log", "platform-http",
-            "main-http-server", "type-converters", "transformers", "quartz", "rest", "java-security", "source",
-            "system-properties", "index");
-
-    private static final String DEV = "/q/dev";
 
     enum Health { ALL, LIVE, READY }
 
@@ -68,6 +55,12 @@ final class ManagementGuard implements Handler<RoutingContext> {
 
     @Override
     public void handle(RoutingContext ctx) {
+        if (!canonical(ctx.request().path())) {
+            // Vert.x routes by the normalised path, Camel's dev console picks its console from the raw
+            // one: only a path that is the same either way is served (no %-escapes, "..", "//")
+            ctx.response().setStatusCode(400).end();
+            return;
+        }
         String path = ctx.normalizedPath();
         Health health = healthOf(path);
         if (health != null) {
@@ -96,18 +89,6 @@ final class ManagementGuard implements Handler<RoutingContext> {
             return;
         }
         ctx.next();
-    }
-
-    /**
-     * Mounted after Camel's authentication and before the dev console (so that only the operator
-     * learns which consoles exist): the consoles outside {@link #SAFE_CONSOLES} answer 404.
-     */
-    static void filterConsoles(RoutingContext ctx) {
-        if (consoleAllowed(ctx.normalizedPath())) {
-            ctx.next();
-        } else {
-            ctx.response().setStatusCode(404).end();
-        }
     }
 
     private void health(RoutingContext ctx, Health health) {
@@ -155,23 +136,6 @@ final class ManagementGuard implements Handler<RoutingContext> {
         return p.equals(jolokiaPath) || p.startsWith(jolokiaPath + "/");
     }
 
-    /** The dev console's index, or one of the read-only consoles; every other path is not a console. */
-    static boolean consoleAllowed(String path) {
-        String p = strip(path == null ? "" : path);
-        if (!p.equals(DEV) && !p.startsWith(DEV + "/")) {
-            return true;
-        }
-        if (p.equals(DEV)) {
-            return true;
-        }
-        String id = p.substring(DEV.length() + 1);
-        int slash = id.indexOf('/');
-        if (slash >= 0) {
-            id = id.substring(0, slash);
-        }
-        return SAFE_CONSOLES.contains(id.toLowerCase(Locale.ROOT));
-    }
-
     /**
      * True when a browser sent the request from a page of another site. Browsers say so in
      * Sec-Fetch-Site; older ones are judged by Origin, then Referer, against the Host they asked.
@@ -217,6 +181,24 @@ final class ManagementGuard implements Handler<RoutingContext> {
         } catch (IllegalArgumentException e) {
             return false;
         }
+    }
+
+    /**
+     * True for a path already in its normal form, which every handler reads the same way: starts
+     * with "/", no percent-escape (an encoded dot, slash or backslash would be decoded by some readers
+     * and not by others), no backslash, no empty segment ("//") and no "." or ".." segment.
+     */
+    static boolean canonical(String rawPath) {
+        if (rawPath == null || !rawPath.startsWith("/") || rawPath.indexOf('%') >= 0 || rawPath.indexOf('\\') >= 0
+            || rawPath.contains("//")) {
+            return false;
+        }
+        for (String segment : rawPath.split("/", -1)) {
+            if (segment.equals(".") || segment.equals("..")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private boolean isUp(Health health) {

@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
  *       authentication ({@code authenticationEnabled}, a Vert.x properties file, path {@code /*}).</li>
  *   <li>Without MANAGEMENT_PASSWORD: no info, metrics, Jolokia or dev console, only the status.</li>
  *   <li>Never: /q/send, uploads, downloads; the dev console's consoles that send, receive, browse
- *       messages or show bean properties ({@link ManagementGuard#SAFE_CONSOLES}); Jolokia's operations
- *       that send messages or add routes (jolokia-access.xml).</li>
+ *       messages or show bean properties, or any console parameter that changes state
+ *       ({@link ConsolePolicy}); Jolokia's operations that send messages, add or remove routes and
+ *       endpoints, stop the scheduler or disable health checks (jolokia-access.xml).</li>
  *   <li>{@link ManagementGuard} answers the health status to everyone, before authentication.</li>
  * </ul>
  */
