@@ -135,6 +135,10 @@ class ManagementConsolesEndToEndIT extends EndToEndSupport {
         expect(wrong, read(CONTEXT_MBEAN, "State"), 200);
         expect(wrong, exec(CONTEXT_MBEAN, "canSendToEndpoint", "\"file:/tmp\""), 403);
         expect(wrong, exec(CONTEXT_MBEAN, "removeEndpoints", "\"*\""), 403);
+        // the context's own lifecycle would stop the whole bot
+        expect(wrong, exec(CONTEXT_MBEAN, "suspend()"), 403);
+        expect(wrong, exec(CONTEXT_MBEAN, "stop()"), 403);
+        expect(wrong, exec(CONTEXT_MBEAN, "restart()"), 403);
         expect(wrong, read(ROUTE_MBEAN, "State"), 200);
         expect(wrong, exec(ROUTE_MBEAN, "remove"), 403);
         expect(wrong, exec(ROUTE_MBEAN, "remove()"), 403);
