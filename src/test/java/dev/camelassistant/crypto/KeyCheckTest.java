@@ -5,10 +5,7 @@ import static dev.camelassistant.crypto.CredentialCipherTest.KEY_B;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 
 import dev.camelassistant.audit.AuditRecorder;
 import dev.camelassistant.support.Sql;
@@ -125,16 +122,10 @@ class KeyCheckTest {
     }
 
     static String string(String sql) {
-        try (Connection c = DB.dataSource().getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            return rs.next() ? rs.getString(1) : null;
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sql.string(DB.dataSource(), sql);
     }
 
     private static void sql(String sql) throws SQLException {
-        try (Connection c = DB.dataSource().getConnection(); Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
+        Sql.execute(DB.dataSource(), sql);
     }
 }

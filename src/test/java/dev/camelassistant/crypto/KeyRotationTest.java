@@ -235,17 +235,11 @@ class KeyRotationTest {
         return Sql.count(DB.dataSource(), sql);
     }
 
-    private static String string(String sql) {
-        try (Connection c = DB.dataSource().getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            return rs.next() ? rs.getString(1) : null;
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+    static String string(String sql) {
+        return Sql.string(DB.dataSource(), sql);
     }
 
     private static void sql(String sql) throws SQLException {
-        try (Connection c = DB.dataSource().getConnection(); Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
+        Sql.execute(DB.dataSource(), sql);
     }
 }

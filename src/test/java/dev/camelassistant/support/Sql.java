@@ -7,7 +7,7 @@ import java.sql.Statement;
 
 import javax.sql.DataSource;
 
-/** The one way tests read a single number from the database (a row count, a sum). */
+/** The one way tests read a single value from the database (a row count, a sum, a column) or run a statement. */
 public final class Sql {
 
     private Sql() {
@@ -22,6 +22,22 @@ public final class Sql {
             return rs.getLong(1);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** The first column of the first row of {@code sql} as text, or null when there is no row. */
+    public static String string(DataSource dataSource, String sql) {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            return rs.next() ? rs.getString(1) : null;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Runs one statement (a fixture's change). */
+    public static void execute(DataSource dataSource, String sql) throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute(sql);
         }
     }
 }
