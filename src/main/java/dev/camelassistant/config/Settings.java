@@ -80,6 +80,10 @@ public final class Settings {
             new Variable("CLAUDE_MONTHLY_BUDGET_USD", "usage.monthly-budget-usd", false),
             new Variable("CHAT_DAILY_TOKEN_LIMIT", "usage.chat-daily-token-limit", false),
             new Variable("CHAT_MAX_WAITING", "conversation.chat-max-waiting", false),
+            new Variable("TOOL_MAX_ROUNDS", "tools.max-rounds", false),
+            new Variable("TOOL_TIMEOUT_SECONDS", "tools.timeout-seconds", false),
+            new Variable("MEMORY_MAX_TOKENS", "memory.max-tokens", false),
+            new Variable("ASSISTANT_TIMEZONE", "assistant.timezone", false),
             new Variable("MANAGEMENT_HOST", "management.host", false),
             new Variable("MANAGEMENT_USER", "management.user", false),
             new Variable("MANAGEMENT_PASSWORD", "management.password", true),
@@ -152,6 +156,10 @@ public final class Settings {
         c.check("CLAUDE_MONTHLY_BUDGET_USD", v -> isAmount(v, Double.MIN_VALUE), "must be a number of USD above 0 (e.g. 20)");
         c.positiveInt("CHAT_DAILY_TOKEN_LIMIT", 1_000_000_000);
         c.positiveInt("CHAT_MAX_WAITING", 100_000);
+        c.positiveInt("TOOL_MAX_ROUNDS", 100);
+        c.positiveInt("TOOL_TIMEOUT_SECONDS", 3600);
+        c.positiveInt("MEMORY_MAX_TOKENS", 100_000);
+        c.check("ASSISTANT_TIMEZONE", Settings::isZone, "must be an IANA time zone name such as Europe/Berlin or UTC");
         c.check("CLAUDE_STREAMING", v -> v.equals("true") || v.equals("false"), "must be true or false");
         c.check("DEV_CONSOLE", v -> v.equals("true") || v.equals("false"), "must be true or false");
         c.check("MANAGEMENT_HOST", v -> HOST.matcher(v).matches(),
@@ -188,6 +196,11 @@ public final class Settings {
         } catch (NumberFormatException e) {
             return false;
         }
+    }
+
+    private static boolean isZone(String value) {
+        // region ids only (Europe/Berlin, UTC), as the tz database names them; no fixed offsets like +02:00
+        return java.time.ZoneId.getAvailableZoneIds().contains(value);
     }
 
     private static boolean isHttpUrl(String value) {

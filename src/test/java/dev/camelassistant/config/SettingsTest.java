@@ -158,6 +158,32 @@ class SettingsTest {
     }
 
     @Test
+    void toolMemoryAndTimeZoneSettingsAreChecked() {
+        Map<String, String> env = valid();
+        env.put("TOOL_MAX_ROUNDS", "100");
+        env.put("TOOL_TIMEOUT_SECONDS", "3600");
+        env.put("MEMORY_MAX_TOKENS", "100000");
+        env.put("ASSISTANT_TIMEZONE", "Europe/Berlin");
+        assertThat(Settings.validate(env)).isEmpty();
+        env.put("TOOL_MAX_ROUNDS", "101");
+        env.put("TOOL_TIMEOUT_SECONDS", "0");
+        env.put("MEMORY_MAX_TOKENS", "2k");
+        env.put("ASSISTANT_TIMEZONE", "Europe/Atlantis");
+        assertThat(Settings.validate(env)).containsExactly(
+                "TOOL_MAX_ROUNDS: must be a whole number from 1 to 100 (got '101')",
+                "TOOL_TIMEOUT_SECONDS: must be a whole number from 1 to 3600 (got '0')",
+                "MEMORY_MAX_TOKENS: must be a whole number from 1 to 100000 (got '2k')",
+                "ASSISTANT_TIMEZONE: must be an IANA time zone name such as Europe/Berlin or UTC (got 'Europe/Atlantis')");
+        // a fixed offset is not a zone name: "tomorrow at 9" would ignore daylight saving
+        env.clear();
+        env.putAll(valid());
+        env.put("ASSISTANT_TIMEZONE", "+02:00");
+        assertThat(Settings.validate(env)).singleElement().asString().startsWith("ASSISTANT_TIMEZONE");
+        env.put("ASSISTANT_TIMEZONE", "UTC");
+        assertThat(Settings.validate(env)).isEmpty();
+    }
+
+    @Test
     void conversationDefaultsAreMappedInApplicationProperties() throws IOException {
         Properties props = new Properties();
         try (InputStream in = getClass().getResourceAsStream("/application.properties")) {
