@@ -4,7 +4,6 @@ import java.util.Map;
 
 import org.apache.camel.Endpoint;
 import org.apache.camel.support.DefaultComponent;
-import org.apache.camel.util.PropertiesHelper;
 
 /**
  * The {@code tool:} component: a route whose consumer is {@code tool:<name>} is something Claude can
@@ -25,10 +24,7 @@ public class ToolComponent extends DefaultComponent {
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) {
-        Object description = parameters.remove("description");
-        Map<String, Object> required = PropertiesHelper.extractProperties(parameters, "parameter.");
-        Map<String, Object> optional = PropertiesHelper.extractProperties(parameters, "optional.");
-        ToolSpec spec = ToolSpec.of(remaining, description == null ? null : description.toString(), required, optional);
+        ToolSpec spec = ToolSpec.parse(remaining, parameters);
         // anything left is an option the component does not know: Camel fails the route with its name
         return new ToolEndpoint(uri, this, spec);
     }

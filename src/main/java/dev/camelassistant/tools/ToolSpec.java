@@ -71,6 +71,17 @@ public record ToolSpec(String name, String description, Map<String, Type> requir
         }
     }
 
+    /**
+     * A {@code tool:} endpoint's name and options → its spec; the options it reads ({@code description},
+     * {@code parameter.*}, {@code optional.*}) are removed from {@code options}, anything left is not a tool option.
+     */
+    public static ToolSpec parse(String name, Map<String, Object> options) {
+        Object description = options.remove("description");
+        Map<String, Object> required = org.apache.camel.util.PropertiesHelper.extractProperties(options, "parameter.");
+        Map<String, Object> optional = org.apache.camel.util.PropertiesHelper.extractProperties(options, "optional.");
+        return of(name, description == null ? null : description.toString(), required, optional);
+    }
+
     /** From the endpoint's options: {@code parameter.<arg>} and {@code optional.<arg>} values are type names. */
     static ToolSpec of(String name, String description, Map<String, Object> parameters, Map<String, Object> optionals) {
         Map<String, Type> required = new LinkedHashMap<>();

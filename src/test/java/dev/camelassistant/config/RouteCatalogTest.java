@@ -176,8 +176,68 @@ class RouteCatalogTest {
         assertThat(problem(endpoints.get(2))).contains("sise");
     }
 
+    /**
+     * Our own tool: component is not in Camel's catalog: its endpoints are checked by the parser the
+     * component itself uses (ToolSpec.parse), consumers only, and no option but its own.
+     */
+    static String toolProblem(Endpoint endpoint) {
+        String where = endpoint.where() + " " + endpoint.kind() + " " + endpoint.uri() + ": ";
+        if (!endpoint.consumer()) {
+            return where + "tool: endpoints are consumers only";
+        }
+        try {
+            String uri = endpoint.uri();
+            int q = uri.indexOf('?');
+            Map<String, Object> options = q < 0 ? new java.util.LinkedHashMap<>() : URISupport.parseQuery(uri.substring(q + 1));
+            dev.camelassistant.tools.ToolSpec.parse(q < 0 ? uri.substring(5) : uri.substring(5, q), options);
+            return options.isEmpty() ? null : where + "unknown options " + options.keySet();
+        } catch (IllegalArgumentException | java.net.URISyntaxException e) {
+            return where + e.getMessage();
+        }
+    }
+
+    @Test
+    void toolEndpointsAreCheckedByTheComponentsOwnRules() {
+        List<Endpoint> endpoints = endpoints("tools.camel.yaml", """
+                - route:
+                    from:
+                      uri: tool:good
+                      parameters:
+                        description: Says hello
+                        parameter.name: string
+                        optional.times: integer
+                      steps:
+                        - to: tool:good
+                - route:
+                    from:
+                      uri: tool:bad
+                      parameters:
+                        parameter.name: text
+                - route:
+                    from:
+                      uri: tool:mute
+                      parameters:
+                        parameter.name: string
+                - route:
+                    from:
+                      uri: tool:odd
+                      parameters:
+                        description: Odd
+                        paramter.name: string
+                """);
+        assertThat(endpoints).hasSize(5);
+        assertThat(problem(endpoints.get(0))).isNull();
+        assertThat(problem(endpoints.get(1))).contains("consumers only");
+        assertThat(problem(endpoints.get(2))).contains("argument 'name' has type 'text'");
+        assertThat(problem(endpoints.get(3))).contains("needs a description");
+        assertThat(problem(endpoints.get(4))).contains("paramter.name");
+    }
+
     /** Null when the catalog accepts the endpoint, else the file, place, URI and the catalog's reasons. */
     static String problem(Endpoint endpoint) {
+        if (endpoint.uri().startsWith("tool:")) {
+            return toolProblem(endpoint);
+        }
         EndpointValidationResult result = validate(endpoint.uri(), endpoint.consumer());
         // The catalog judges the URI alone, so it calls an option missing that the bot sets on the
         // component instead (telegram's authorizationToken: camel.component.telegram.authorization-token
