@@ -21,7 +21,8 @@ public final class AppConfiguration {
             ClaudeConfiguration.class,
             ToolsConfiguration.class,
             UsageConfiguration.class,
-            HealthConfiguration.class);
+            HealthConfiguration.class,
+            MemoryConfiguration.class);
 
     private AppConfiguration() {
     }

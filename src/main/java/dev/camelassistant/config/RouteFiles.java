@@ -20,7 +20,7 @@ public final class RouteFiles {
     static final List<String> COMMON = List.of("error-handling", "audit");
     /** Telegram, Claude, probes and alerts. */
     static final List<String> BOT = List.of("telegram-inbound", "telegram-outbound", "conversation", "claude",
-            "health", "alert", "usage");
+            "health", "alert", "usage", "memory");
     /** Scheduled jobs (retention: the route template the three cleanups are made from). */
     static final List<String> WORKER = List.of("retention", "audit-cleanup", "conversation-cleanup", "message-cleanup");
 

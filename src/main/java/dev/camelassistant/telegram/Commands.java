@@ -23,6 +23,7 @@ public final class Commands {
                 /start – this greeting
                 /help – this list
                 /new – start a fresh conversation (I forget what we said before)
+                /memory – what I remember about you (kept across /new); /forget <number> or /forget all deletes notes
                 /usage – tokens and cost, today and this month (the owner sees every chat)
                 /health – state of the services I depend on (owner only)
                 /audit <reference> – what happened to one message (owner only)

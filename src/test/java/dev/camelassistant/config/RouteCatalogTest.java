@@ -64,6 +64,11 @@ class RouteCatalogTest {
 
     @BeforeAll
     static void loadProperties() throws IOException {
+        // the project's own tool: component (dev.camelassistant.tools) has no generated descriptor: its options by hand
+        if (CATALOG.componentJSonSchema("tool") == null) {
+            CATALOG.addComponent("tool", "dev.camelassistant.tools.ToolComponent",
+                    Files.readString(Path.of("src/test/resources/catalog/tool.json")));
+        }
         properties = new Properties();
         try (Reader in = Files.newBufferedReader(PROPERTIES)) {
             properties.load(in);
@@ -112,6 +117,16 @@ class RouteCatalogTest {
                         - to: sead:x
                         - toD: "{{claude.base-url}}/v1/messages?responseTimout=5000"
                         - to: "quartz:?cron=0+0+3+*+*+?"
+                        - to: tool:x
+                - from:
+                    uri: tool:no_description
+                    parameters:
+                      parameter.text: string
+                - from:
+                    uri: tool:typo
+                    parameters:
+                      description: misspelled option
+                      paramter.text: string
                 - routeConfiguration:
                     onException:
                       - onException:
@@ -123,7 +138,7 @@ class RouteCatalogTest {
                                   period: soon
                 """;
         List<Endpoint> endpoints = endpoints("broken.camel.yaml", yaml);
-        assertThat(endpoints).hasSize(8);
+        assertThat(endpoints).hasSize(11);
 
         Map<String, String> problems = new TreeMap<>();
         endpoints.forEach(e -> problems.put(e.uri(), problem(e)));
@@ -139,6 +154,10 @@ class RouteCatalogTest {
         assertThat(problems.get("timer:late?period=soon")).contains("soon");
         // a required option that application.properties does not set on the component
         assertThat(problems.get("quartz:?cron=0+0+3+*+*+?")).contains("triggerName");
+        // tool: is a consumer only, needs its description, knows parameter.* and optional.* only
+        assertThat(problems.get("tool:x")).isNotNull();
+        assertThat(problems.get("tool:no_description?parameter.text=string")).contains("description");
+        assertThat(problems.get("tool:typo?description=misspelled option&paramter.text=string")).contains("paramter.text");
     }
 
     @Test

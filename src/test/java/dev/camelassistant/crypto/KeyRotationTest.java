@@ -22,6 +22,7 @@ import dev.camelassistant.common.Headers;
 import dev.camelassistant.conversation.ConversationStore;
 import dev.camelassistant.llm.Turn;
 import dev.camelassistant.logging.CorrelationId;
+import dev.camelassistant.memory.MemoryStore;
 import dev.camelassistant.metrics.BotMetrics;
 import dev.camelassistant.support.Sql;
 import dev.camelassistant.support.TestDatabaseExtension;
@@ -48,6 +49,7 @@ class KeyRotationTest {
     static final int BATCH = 3;
     static final int CREDENTIALS = 7;
     static final int INBOX = 5;
+    static final int MEMORY = 4;
     static final long CHAT_1 = 71;
     static final long CHAT_2 = 72;
 
@@ -55,7 +57,7 @@ class KeyRotationTest {
 
     @BeforeEach
     void writtenUnderA() throws Exception {
-        for (String table : List.of("key_check", "credentials", "conversations", "telegram_inbox", "telegram_outbox")) {
+        for (String table : List.of("key_check", "credentials", "conversations", "telegram_inbox", "telegram_outbox", "memory_notes")) {
             sql("DELETE FROM " + table);
         }
         CredentialCipher underA = cipher(KEY_A);
@@ -77,6 +79,10 @@ class KeyRotationTest {
         outboxRow(underA, CHAT_2, null, 0, "an alert without a correlation id");
         sql("INSERT INTO telegram_outbox (chat_id, part_no, payload, state, next_attempt_at, created_at)"
             + " VALUES (" + CHAT_2 + ", 1, NULL, 'sent', now(), now())"); // sent: no text left, nothing to move
+        MemoryStore memory = new MemoryStore(DB.dataSource(), underA);
+        for (int i = 0; i < MEMORY; i++) {
+            memory.insert(i % 2 == 0 ? CHAT_1 : CHAT_2, "note " + i, 2000);
+        }
         Thread.sleep(5); // the inbox read back below lists what was received before it was created
     }
 
@@ -88,11 +94,12 @@ class KeyRotationTest {
         assertThat(result.complete()).isTrue();
         assertThat(result.tables()).extracting(KeyRotation.TableResult::table, KeyRotation.TableResult::moved)
                 .containsExactly(tuple("credentials", CREDENTIALS), tuple("conversation_turns", 6),
-                        tuple("telegram_inbox", INBOX), tuple("telegram_outbox", 3));
-        assertThat(result.moved()).isEqualTo(CREDENTIALS + 6 + INBOX + 3);
+                        tuple("telegram_inbox", INBOX), tuple("telegram_outbox", 3), tuple("memory_notes", MEMORY));
+        assertThat(result.moved()).isEqualTo(CREDENTIALS + 6 + INBOX + 3 + MEMORY);
         assertThat(result.notAuthentic()).isZero();
         assertThat(batches).as("batches of %d rows", BATCH).containsExactly("credentials", "credentials", "credentials",
-                "conversation_turns", "conversation_turns", "telegram_inbox", "telegram_inbox", "telegram_outbox");
+                "conversation_turns", "conversation_turns", "telegram_inbox", "telegram_inbox", "telegram_outbox",
+                "memory_notes", "memory_notes");
         for (EncryptedColumns.Column col : EncryptedColumns.ALL) {
             assertThat(string("SELECT string_agg(DISTINCT " + col.versionExpression() + ", ',') FROM " + col.table() + " t WHERE "
                               + col.holdsValue())).as(col.table()).isEqualTo(B);
@@ -115,6 +122,11 @@ class KeyRotationTest {
                 .containsExactly("question 1", "question 2", "question 3", "question 4", "question 5");
         assertThat(openOutbox(onlyB, CHAT_1, "corr-1", 0)).isEqualTo("part zero");
         assertThat(openOutbox(onlyB, CHAT_2, null, 0)).isEqualTo("an alert without a correlation id");
+        assertThat(new MemoryStore(DB.dataSource(), onlyB).list(CHAT_1)).extracting(MemoryStore.Note::text)
+                .containsExactly("note 0", "note 2");
+        assertThat(new MemoryStore(DB.dataSource(), onlyB).list(CHAT_2)).extracting(MemoryStore.Note::text)
+                .containsExactly("note 1", "note 3");
+        assertThat(new MemoryStore(DB.dataSource(), cipher(KEY_A)).list(CHAT_1)).as("A alone reads no note").isEmpty();
         // ... and no longer with A alone (the rows did change)
         assertThatThrownBy(() -> new ConversationStore(DB.dataSource(), cipher(KEY_A)).current(CHAT_1))
                 .isInstanceOf(CredentialAuthenticationException.class);
@@ -139,7 +151,7 @@ class KeyRotationTest {
 
         KeyRotation.Result rest = rotation(t -> { }).rotate();
         assertThat(rest.tables().get(0).moved()).isEqualTo(CREDENTIALS - BATCH);
-        assertThat(rest.moved()).isEqualTo(CREDENTIALS - BATCH + 6 + INBOX + 3);
+        assertThat(rest.moved()).isEqualTo(CREDENTIALS - BATCH + 6 + INBOX + 3 + MEMORY);
         assertThat(rest.complete()).isTrue();
         CredentialRepository onlyB = new CredentialRepository(DB.dataSource(), cipher(KEY_B), AuditRecorder.NONE);
         for (int i = 0; i < CREDENTIALS; i++) {
