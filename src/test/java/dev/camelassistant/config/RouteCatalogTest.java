@@ -64,11 +64,6 @@ class RouteCatalogTest {
 
     @BeforeAll
     static void loadProperties() throws IOException {
-        // the project's own tool: component (dev.camelassistant.tools) has no generated descriptor: its options by hand
-        if (CATALOG.componentJSonSchema("tool") == null) {
-            CATALOG.addComponent("tool", "dev.camelassistant.tools.ToolComponent",
-                    Files.readString(Path.of("src/test/resources/catalog/tool.json")));
-        }
         properties = new Properties();
         try (Reader in = Files.newBufferedReader(PROPERTIES)) {
             properties.load(in);
