@@ -65,9 +65,12 @@ public class Conversations {
                 startFresh = true;
             }
         }
-        List<Turn> window = ContextWindow.select(current.turns(), maxInputTokens, systemPrompt, question,
+        // the chat's notes (memoryNotes.load, before this step) are part of the system prompt's share of the budget
+        String notes = exchange.getVariable(ClaudeClient.NOTES, String.class);
+        String system = notes == null || notes.isBlank() ? systemPrompt : systemPrompt + "\n\n" + notes;
+        List<Turn> window = ContextWindow.select(current.turns(), maxInputTokens, system, question,
                 current.tokenRatio());
-        int estimate = ContextWindow.estimate(systemPrompt) + ContextWindow.estimate(window) + ContextWindow.estimate(question);
+        int estimate = ContextWindow.estimate(system) + ContextWindow.estimate(window) + ContextWindow.estimate(question);
         if (window.size() < current.turns().size()) {
             LOG.debug("Conversation of chat {}: sending the newest {} of {} turns (token budget {})", chatId,
                     window.size(), current.turns().size(), maxInputTokens);

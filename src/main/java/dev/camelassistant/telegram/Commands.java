@@ -13,6 +13,8 @@ public final class Commands {
         return """
                 Hello! I'm your personal assistant. Write to me and I'll ask Claude for you.
                 I remember our conversation; send /new to start a fresh one.
+                Tell me about yourself and I'll keep notes for every later conversation (/memory shows them).
+                Ask me to remind you of something ("every weekday at 7:30, give me a briefing") and I will (/reminders lists them).
 
                 """ + help();
     }
