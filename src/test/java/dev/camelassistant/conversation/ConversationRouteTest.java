@@ -171,6 +171,23 @@ class ConversationRouteTest extends BotRouteTestSupport {
     }
 
     @Test
+    void theChatsNotesTakeTheirShareOfTheBudget() throws Exception {
+        long chat = nextChat++;
+        // a note of about 400 tokens: with it, one earlier exchange fits where two fit without it
+        context.getRegistry().lookupByNameAndType("memoryNotes", dev.camelassistant.memory.MemoryNotes.class)
+                .save(chat, "The user collects stamps. ".repeat(54));
+        List<String> messages = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            String m = ("note test " + i + " ").repeat(100).substring(0, 700);
+            messages.add(m);
+            ask(chat, m);
+        }
+        JsonNode third = requestFor(messages.get(2));
+        assertThat(third.path("system").toString()).contains("The user collects stamps.");
+        assertThat(texts(third)).containsExactly(messages.get(1), "echo: " + messages.get(1), messages.get(2));
+    }
+
+    @Test
     void aFailedCallIsNotRememberedAndTheNextRequestIsValid() throws Exception {
         long chat = nextChat++;
         ask(chat, "First, about tulips.");
