@@ -20,7 +20,8 @@ public final class AppConfiguration {
             RepliesConfiguration.class,
             ClaudeConfiguration.class,
             UsageConfiguration.class,
-            HealthConfiguration.class);
+            HealthConfiguration.class,
+            RemindersConfiguration.class);
 
     private AppConfiguration() {
     }

@@ -53,7 +53,9 @@ public final class EncryptedColumns {
             sealed("telegram_inbox", "payload", "chat_id, message_id", "'inbox:' || t.chat_id || ':' || t.message_id"),
             // Outbox.binding (a null correlation id is the text "null" there, as Java concatenates it)
             sealed("telegram_outbox", "payload", "id",
-                    "'outbox:' || t.chat_id || ':' || coalesce(t.correlation_id, 'null') || ':' || t.part_no"));
+                    "'outbox:' || t.chat_id || ':' || coalesce(t.correlation_id, 'null') || ':' || t.part_no"),
+            // ReminderStore.binding
+            sealed("reminders", "payload", "id", "'reminder:' || t.chat_id || ':' || t.id"));
 
     private EncryptedColumns() {
     }
