@@ -68,7 +68,7 @@ public class ReminderDelivery {
     private final Duration lateAfter;
     /** rows the configured keys cannot decrypt: left pending for a start that has the key, not tried again here */
     private final Set<Long> unreadable = ConcurrentHashMap.newKeySet();
-    private volatile boolean databaseAway;
+    private volatile boolean failing;
 
     public ReminderDelivery(ReminderStore store, Outbox outbox, TelegramInbox inbox, AccessControl access, AuditEvents audit,
                             BotMetrics metrics, ZoneId zone, Clock clock, int batchSize, Duration lateAfter) {
@@ -97,20 +97,21 @@ public class ReminderDelivery {
 
     /**
      * The timer's round: claims what is due, in one transaction with its delivery; the plain ones are on
-     * their way when this returns. While the database is away nothing is claimed (logged once an outage).
+     * their way when this returns. A round that fails (the database is away) claims nothing and is logged
+     * once until a round succeeds again: the next round tries again.
      */
     public List<Firing> claimDue() {
         try {
             List<Firing> fired = claimDueOrFail();
-            if (databaseAway) {
-                databaseAway = false;
-                LOG.info("Reminders: the database answers again; due reminders fire now");
+            if (failing) {
+                failing = false;
+                LOG.info("Reminders: claiming works again; due reminders fire now");
             }
             return fired;
         } catch (SQLException e) {
-            if (!databaseAway) {
-                databaseAway = true;
-                LOG.warn("Reminders: database unreachable ({}); due reminders fire once it is back", e.getSQLState());
+            if (!failing) {
+                failing = true;
+                LOG.warn("Reminders: claiming due reminders failed (SQL state {}); each round tries again", e.getSQLState());
             }
             return List.of();
         }
