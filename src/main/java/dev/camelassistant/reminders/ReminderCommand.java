@@ -41,7 +41,7 @@ public class ReminderCommand {
             }
             if (args.length == 2 && args[0].equalsIgnoreCase("cancel") && args[1].matches("#?\\d{1,18}")) {
                 long id = Long.parseLong(args[1].replace("#", ""));
-                return tools.cancel(exchange, chatId, id, "command")
+                return tools.cancelOwn(exchange, chatId, id, "command")
                         ? "Reminder #" + id + " cancelled."
                         : "There is no pending reminder #" + id + " in this chat. Send /reminders to see them.";
             }

@@ -120,14 +120,14 @@ public class ReminderTools {
             throw new ToolException("id must be the number of a pending reminder (see list_reminders)");
         }
         long id = n.longValue();
-        if (!cancel(exchange, chatId(exchange), id, "tool")) {
+        if (!cancelOwn(exchange, chatId(exchange), id, "tool")) {
             throw new ToolException("this chat has no pending reminder #" + id + " (see list_reminders)");
         }
         return "Reminder #" + id + " cancelled.";
     }
 
     /** Cancels the chat's own pending reminder, audited; false when it has none with that id. */
-    boolean cancel(Exchange exchange, long chatId, long id, String by) throws SQLException {
+    boolean cancelOwn(Exchange exchange, long chatId, long id, String by) throws SQLException {
         if (!store.cancel(chatId, id)) {
             return false;
         }
