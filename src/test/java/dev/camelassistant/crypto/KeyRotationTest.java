@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,9 @@ import dev.camelassistant.conversation.ConversationStore;
 import dev.camelassistant.llm.Turn;
 import dev.camelassistant.logging.CorrelationId;
 import dev.camelassistant.metrics.BotMetrics;
+import dev.camelassistant.reminders.Reminder;
+import dev.camelassistant.reminders.ReminderStore;
+import dev.camelassistant.reminders.Repeat;
 import dev.camelassistant.support.Sql;
 import dev.camelassistant.support.TestDatabaseExtension;
 import dev.camelassistant.telegram.TelegramInbox;
@@ -55,7 +59,7 @@ class KeyRotationTest {
 
     @BeforeEach
     void writtenUnderA() throws Exception {
-        for (String table : List.of("key_check", "credentials", "conversations", "telegram_inbox", "telegram_outbox")) {
+        for (String table : List.of("key_check", "credentials", "conversations", "telegram_inbox", "telegram_outbox", "reminders")) {
             sql("DELETE FROM " + table);
         }
         CredentialCipher underA = cipher(KEY_A);
@@ -77,6 +81,11 @@ class KeyRotationTest {
         outboxRow(underA, CHAT_2, null, 0, "an alert without a correlation id");
         sql("INSERT INTO telegram_outbox (chat_id, part_no, payload, state, next_attempt_at, created_at)"
             + " VALUES (" + CHAT_2 + ", 1, NULL, 'sent', now(), now())"); // sent: no text left, nothing to move
+        ReminderStore reminders = new ReminderStore(DB.dataSource(), underA);
+        Instant due = Instant.now().plusSeconds(3600);
+        reminders.schedule(CHAT_1, null, "reminder one", due, due, null, false);
+        reminders.schedule(CHAT_1, null, "reminder two", due.plusSeconds(1), due, Repeat.DAILY, true);
+        reminders.cancel(CHAT_1, reminders.schedule(CHAT_1, null, "cancelled: no text left", due, due, null, false));
         Thread.sleep(5); // the inbox read back below lists what was received before it was created
     }
 
@@ -88,11 +97,11 @@ class KeyRotationTest {
         assertThat(result.complete()).isTrue();
         assertThat(result.tables()).extracting(KeyRotation.TableResult::table, KeyRotation.TableResult::moved)
                 .containsExactly(tuple("credentials", CREDENTIALS), tuple("conversation_turns", 6),
-                        tuple("telegram_inbox", INBOX), tuple("telegram_outbox", 3));
-        assertThat(result.moved()).isEqualTo(CREDENTIALS + 6 + INBOX + 3);
+                        tuple("telegram_inbox", INBOX), tuple("telegram_outbox", 3), tuple("reminders", 2));
+        assertThat(result.moved()).isEqualTo(CREDENTIALS + 6 + INBOX + 3 + 2);
         assertThat(result.notAuthentic()).isZero();
         assertThat(batches).as("batches of %d rows", BATCH).containsExactly("credentials", "credentials", "credentials",
-                "conversation_turns", "conversation_turns", "telegram_inbox", "telegram_inbox", "telegram_outbox");
+                "conversation_turns", "conversation_turns", "telegram_inbox", "telegram_inbox", "telegram_outbox", "reminders");
         for (EncryptedColumns.Column col : EncryptedColumns.ALL) {
             assertThat(string("SELECT string_agg(DISTINCT " + col.versionExpression() + ", ',') FROM " + col.table() + " t WHERE "
                               + col.holdsValue())).as(col.table()).isEqualTo(B);
@@ -115,6 +124,8 @@ class KeyRotationTest {
                 .containsExactly("question 1", "question 2", "question 3", "question 4", "question 5");
         assertThat(openOutbox(onlyB, CHAT_1, "corr-1", 0)).isEqualTo("part zero");
         assertThat(openOutbox(onlyB, CHAT_2, null, 0)).isEqualTo("an alert without a correlation id");
+        assertThat(new ReminderStore(DB.dataSource(), onlyB).pending(CHAT_1)).extracting(Reminder::text)
+                .containsExactly("reminder one", "reminder two");
         // ... and no longer with A alone (the rows did change)
         assertThatThrownBy(() -> new ConversationStore(DB.dataSource(), cipher(KEY_A)).current(CHAT_1))
                 .isInstanceOf(CredentialAuthenticationException.class);
@@ -139,7 +150,7 @@ class KeyRotationTest {
 
         KeyRotation.Result rest = rotation(t -> { }).rotate();
         assertThat(rest.tables().get(0).moved()).isEqualTo(CREDENTIALS - BATCH);
-        assertThat(rest.moved()).isEqualTo(CREDENTIALS - BATCH + 6 + INBOX + 3);
+        assertThat(rest.moved()).isEqualTo(CREDENTIALS - BATCH + 6 + INBOX + 3 + 2);
         assertThat(rest.complete()).isTrue();
         CredentialRepository onlyB = new CredentialRepository(DB.dataSource(), cipher(KEY_B), AuditRecorder.NONE);
         for (int i = 0; i < CREDENTIALS; i++) {
