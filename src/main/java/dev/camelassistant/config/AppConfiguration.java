@@ -19,6 +19,7 @@ public final class AppConfiguration {
             TelegramConfiguration.class,
             RepliesConfiguration.class,
             ClaudeConfiguration.class,
+            ToolsConfiguration.class,
             UsageConfiguration.class,
             HealthConfiguration.class,
             RemindersConfiguration.class);

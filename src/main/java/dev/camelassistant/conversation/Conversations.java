@@ -6,6 +6,7 @@ import java.util.List;
 import dev.camelassistant.common.Headers;
 import dev.camelassistant.crypto.CredentialAuthenticationException;
 import dev.camelassistant.llm.ClaudeClient;
+import dev.camelassistant.llm.ToolTurns;
 import dev.camelassistant.llm.Turn;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -77,15 +78,25 @@ public class Conversations {
         exchange.setVariable(START_FRESH, startFresh);
     }
 
-    /** After a successful answer (the body): stores the question and the answer, in one transaction. */
+    /**
+     * After a successful answer (the body): stores the question and the answer, in one transaction. When
+     * tools ran, the stored answer starts with a short account of the tool steps (a tool_use is never
+     * stored without its result: the API's blocks are not kept, their account is), and the answer's
+     * token count, which then includes the tool rounds, does not correct the estimate.
+     */
     public void remember(Exchange exchange) {
         String question = exchange.getVariable(QUESTION, String.class);
         String answer = exchange.getMessage().getBody(String.class);
         if (question == null || answer == null) {
             return;
         }
+        ToolTurns turns = ToolTurns.of(exchange);
+        boolean toolsRan = turns != null && turns.steps() != null;
+        if (toolsRan) {
+            answer = "(Tool steps before this answer:\n" + turns.steps() + ")\n\n" + answer;
+        }
         long chatId = chatId(exchange);
-        Integer counted = exchange.getVariable(ClaudeClient.INPUT_TOKENS, Integer.class);
+        Integer counted = toolsRan ? null : exchange.getVariable(ClaudeClient.INPUT_TOKENS, Integer.class);
         Integer estimated = exchange.getVariable(ESTIMATE, Integer.class);
         Double ratio = counted == null || estimated == null || counted <= 0 || estimated <= 0
                 ? null : ContextWindow.ratio(counted, estimated);

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -51,6 +52,8 @@ public class ClaudeClient {
     public static final String HISTORY = "conversationHistory";
     /** Exchange variable: the input tokens of the answer, cached or not (input + cache creation + cache read). */
     public static final String INPUT_TOKENS = "claudeInputTokens";
+    /** Exchange variable: the chat's long-term notes, as the system prompt's own block (absent: none). */
+    public static final String NOTES = "memoryNotes";
     public static final String CUT_NOTE = "\n\n(The answer was cut short because it reached the length limit.)";
 
     private static final Logger LOG = LoggerFactory.getLogger("dev.camelassistant.llm");
@@ -63,6 +66,8 @@ public class ClaudeClient {
     private final AuditEvents audit;
     private final BotMetrics metrics;
     private final boolean streaming;
+    /** The request's {@code tools} (an empty array: none); the tool registry's list once tools are wired. */
+    private volatile Supplier<JsonNode> tools = JSON::createArrayNode;
 
     /** @param streaming ask for the answer as server-sent events ({@code "stream": true}, read by {@link ClaudeStream}) */
     public ClaudeClient(String apiKey, String model, int maxTokens, String systemPrompt, AuditEvents audit,
@@ -80,19 +85,33 @@ public class ClaudeClient {
         return model;
     }
 
+    /** Every request offers Claude these tools (the registry's list, read for each request). */
+    public void useTools(Supplier<JsonNode> tools) {
+        this.tools = tools;
+    }
+
     /** The system prompt every request carries (empty when there is none). */
     public String systemPrompt() {
         return systemPrompt;
     }
 
-    /** Body (the user's text) and variable {@value #HISTORY} → JSON request body, with the API's headers. */
+    /**
+     * The user's text ({@link ToolTurns}' question in the tool loop, else the body), variable {@value #HISTORY},
+     * the chat's notes (variable {@value #NOTES}) and the loop's turns so far → JSON request body, with the
+     * API's headers.
+     */
     public void prepareRequest(Exchange exchange) {
         Message in = exchange.getMessage();
-        String text = in.getBody(String.class);
+        // a new round: the stream of an earlier round of the tool loop is over (its text is in the turns)
+        exchange.removeProperty(StreamedAnswer.PROPERTY);
+        ToolTurns turns = ToolTurns.of(exchange);
+        String text = turns != null ? turns.question() : in.getBody(String.class);
         @SuppressWarnings("unchecked")
         List<Turn> history = exchange.getVariable(HISTORY, List.class);
         in.setHeader("userTextLength", text == null ? 0 : text.length());
-        in.setBody(requestBody(history == null ? List.of() : history, text == null ? "" : text).toString());
+        in.setBody(requestBody(history == null ? List.of() : history, text == null ? "" : text,
+                exchange.getVariable(NOTES, String.class), turns == null ? null : turns.now(),
+                turns == null ? null : turns.followUp()).toString());
         in.setHeader("x-api-key", apiKey);
         in.setHeader("anthropic-version", API_VERSION);
         in.setHeader(Exchange.CONTENT_TYPE, "application/json");
@@ -106,14 +125,37 @@ public class ClaudeClient {
      * assistant (the conversation store's window guarantees it).
      */
     public ObjectNode requestBody(List<Turn> history, String text) {
+        return requestBody(history, text, null, null, null);
+    }
+
+    /**
+     * The request of one round: tools (in name order), then the system prompt as blocks (the prompt and the
+     * chat's notes, each marked for the cache, then the current time, which changes and so comes last),
+     * the earlier turns, the question, and the turns of the tool loop so far ({@code followUp}, its last
+     * block marked: the next round reads this round from the cache).
+     */
+    ObjectNode requestBody(List<Turn> history, String text, String notes, String now, ArrayNode followUp) {
         ObjectNode body = JSON.createObjectNode();
         body.put("model", model);
         body.put("max_tokens", maxTokens);
         if (streaming) {
             body.put("stream", true);
         }
-        if (!systemPrompt.isEmpty()) {
-            cacheMark(body.putArray("system").addObject().put("type", "text").put("text", systemPrompt));
+        JsonNode offered = tools.get();
+        if (offered != null && !offered.isEmpty()) {
+            body.set("tools", offered);
+        }
+        if (!systemPrompt.isEmpty() || notes != null && !notes.isBlank() || now != null) {
+            ArrayNode system = body.putArray("system");
+            if (!systemPrompt.isEmpty()) {
+                cacheMark(system.addObject().put("type", "text").put("text", systemPrompt));
+            }
+            if (notes != null && !notes.isBlank()) {
+                cacheMark(system.addObject().put("type", "text").put("text", notes.strip()));
+            }
+            if (now != null) {
+                system.addObject().put("type", "text").put("text", "The current date and time: " + now + ".");
+            }
         }
         ArrayNode messages = body.putArray("messages");
         for (int i = 0; i < history.size(); i++) {
@@ -127,6 +169,14 @@ public class ClaudeClient {
             }
         }
         messages.addObject().put("role", "user").put("content", text);
+        if (followUp != null && !followUp.isEmpty()) {
+            ArrayNode turns = followUp.deepCopy();
+            JsonNode last = turns.get(turns.size() - 1).path("content");
+            if (last.isArray() && !last.isEmpty() && last.get(last.size() - 1) instanceof ObjectNode block) {
+                cacheMark(block);
+            }
+            messages.addAll(turns);
+        }
         return body;
     }
 
@@ -159,7 +209,7 @@ public class ClaudeClient {
             }
         }
         JsonNode usage = root.path("usage");
-        answered(exchange, text, root.path("stop_reason").asText(null), root.path("model").asText(model),
+        answered(exchange, text, root.path("content"), root.path("stop_reason").asText(null), root.path("model").asText(model),
                 usage.path("input_tokens").asInt(0), usage.path("output_tokens").asInt(0),
                 usage.path("cache_creation_input_tokens").asInt(0), usage.path("cache_read_input_tokens").asInt(0),
                 latencyMs);
@@ -170,16 +220,25 @@ public class ClaudeClient {
      * {@code llm_response} log line, one {@code llm_request} audit entry, the metrics and the usage
      * variables. {@code firstTokenMs}: when the first text arrived (a JSON answer: with everything else).
      */
-    void answered(Exchange exchange, StringBuilder text, String stopReason, String answeredBy, int inputTokens,
-                  int outputTokens, int cacheCreationTokens, int cacheReadTokens, long firstTokenMs) {
+    void answered(Exchange exchange, StringBuilder text, JsonNode content, String stopReason, String answeredBy,
+                  int inputTokens, int outputTokens, int cacheCreationTokens, int cacheReadTokens, long firstTokenMs) {
         Message in = exchange.getMessage();
         in.removeHeader("x-api-key");
         long latencyNanos = latencyNanos(exchange);
         long latencyMs = latencyNanos < 0 ? -1 : latencyNanos / 1_000_000;
+        boolean toolUse = "tool_use".equals(stopReason) && content != null && content.isArray();
+        if (toolUse) {
+            // the tool loop runs the tool_use blocks and sends this content back with their results
+            exchange.setVariable(ToolTurns.CONTENT, content);
+        } else {
+            exchange.removeVariable(ToolTurns.CONTENT);
+        }
         if ("max_tokens".equals(stopReason)) {
             text.append(CUT_NOTE);
         }
-        if (text.toString().isBlank()) {
+        ToolTurns turns = ToolTurns.of(exchange);
+        // a round that calls tools may have no text; so may the last round after text in earlier ones
+        if (text.toString().isBlank() && !toolUse && (turns == null || turns.text().isBlank())) {
             text.setLength(0);
             text.append("(Claude gave an empty answer.)");
         }

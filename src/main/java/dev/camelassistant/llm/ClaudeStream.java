@@ -33,7 +33,9 @@ public class ClaudeStream {
     /** Before the first event: a fresh answer, counted from the request. */
     public void begin(Exchange exchange) {
         Long started = exchange.getMessage().getHeader(ClaudeClient.STARTED_AT, Long.class);
-        StreamedAnswer answer = new StreamedAnswer(started == null ? System.nanoTime() : started);
+        ToolTurns turns = ToolTurns.of(exchange);
+        StreamedAnswer answer = new StreamedAnswer(started == null ? System.nanoTime() : started,
+                turns == null ? "" : turns.text());
         answer.model = client.model();
         exchange.setProperty(StreamedAnswer.PROPERTY, answer);
         exchange.getMessage().removeHeader("x-api-key");
@@ -69,15 +71,26 @@ public class ClaudeStream {
             }
             case "content_block_start" -> {
                 JsonNode block = root.path("content_block");
+                int index = root.path("index").asInt(0);
                 if ("text".equals(block.path("type").asText())) {
                     answer.startTextBlock();
                     answer.append(block.path("text").asText(""));
+                    answer.startBlock(index, JSON.createObjectNode().put("type", "text").put("text", block.path("text").asText("")));
+                } else if ("tool_use".equals(block.path("type").asText())) {
+                    // its input comes as pieces of JSON (input_json_delta), complete at content_block_stop
+                    answer.startBlock(index, JSON.createObjectNode().put("type", "tool_use")
+                            .put("id", block.path("id").asText()).put("name", block.path("name").asText())
+                            .set("input", JSON.createObjectNode()));
                 }
             }
             case "content_block_delta" -> {
                 JsonNode delta = root.path("delta");
+                int index = root.path("index").asInt(0);
                 if ("text_delta".equals(delta.path("type").asText())) {
                     answer.append(delta.path("text").asText(""));
+                    answer.appendToBlock(index, delta.path("text").asText(""));
+                } else if ("input_json_delta".equals(delta.path("type").asText())) {
+                    answer.appendToBlock(index, delta.path("partial_json").asText(""));
                 }
             }
             case "message_delta" -> {
@@ -131,7 +144,7 @@ public class ClaudeStream {
         if (answer == null || !answer.stopped()) {
             throw new ClaudeStreamException(ClaudeFailure.OVERLOADED.kind(), "the stream broke off before message_stop");
         }
-        client.answered(exchange, new StringBuilder(answer.text()), answer.stopReason, answer.model,
+        client.answered(exchange, new StringBuilder(answer.roundText()), answer.content(JSON), answer.stopReason, answer.model,
                 answer.inputTokens, answer.outputTokens, answer.cacheCreationTokens, answer.cacheReadTokens,
                 answer.timeToFirstTokenMs());
     }
@@ -160,9 +173,12 @@ public class ClaudeStream {
      */
     public void keepPartialText(Exchange exchange) {
         StreamedAnswer answer = exchange.getProperty(StreamedAnswer.PROPERTY, StreamedAnswer.class);
-        if (answer != null && !answer.text().isBlank()) {
+        ToolTurns turns = ToolTurns.of(exchange);
+        // the text shown so far: the stream's (earlier rounds of the tool loop included), or the earlier rounds'
+        String shown = answer != null ? answer.text() : turns != null ? turns.text() : "";
+        if (!shown.isBlank()) {
             // a code block the stream left open is closed, so that the kind message after it reads as text
-            exchange.getMessage().setBody(ReplySplitter.closeOpenFence(answer.text().stripTrailing()) + "\n\n"
+            exchange.getMessage().setBody(ReplySplitter.closeOpenFence(shown.stripTrailing()) + "\n\n"
                                           + exchange.getMessage().getBody(String.class));
         }
     }

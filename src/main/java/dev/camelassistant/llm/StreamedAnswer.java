@@ -11,6 +11,11 @@ public final class StreamedAnswer {
     public static final String PROPERTY = "claudeStreamedAnswer";
 
     private final StringBuilder text = new StringBuilder();
+    /** The text of the earlier rounds of the tool loop, shown before this round's text. */
+    private final String prefix;
+    /** The answer's content blocks by index: text and tool_use, as the API will want them back. */
+    private final java.util.SortedMap<Integer, com.fasterxml.jackson.databind.node.ObjectNode> blocks = new java.util.TreeMap<>();
+    private final java.util.Map<Integer, StringBuilder> partial = new java.util.HashMap<>();
     private volatile int textBlocks;
     volatile String model;
     volatile int inputTokens;
@@ -23,7 +28,47 @@ public final class StreamedAnswer {
     private final long startedNanos;
 
     StreamedAnswer(long startedNanos) {
+        this(startedNanos, "");
+    }
+
+    /** @param prefix the text of the tool loop's earlier rounds ("" in the first round) */
+    StreamedAnswer(long startedNanos, String prefix) {
         this.startedNanos = startedNanos;
+        this.prefix = prefix == null ? "" : prefix;
+    }
+
+    /** A content block starts (content_block_start): a text block or a tool_use block with its id and name. */
+    synchronized void startBlock(int index, com.fasterxml.jackson.databind.node.ObjectNode block) {
+        blocks.put(index, block);
+        partial.put(index, new StringBuilder());
+    }
+
+    /** A piece of a block: its text (text_delta) or a piece of its input's JSON (input_json_delta). */
+    synchronized void appendToBlock(int index, String piece) {
+        StringBuilder b = partial.get(index);
+        if (b != null) {
+            b.append(piece);
+        }
+    }
+
+    /** The content blocks as the API documents them (a tool_use block's input parsed from its pieces). */
+    synchronized com.fasterxml.jackson.databind.node.ArrayNode content(com.fasterxml.jackson.databind.ObjectMapper json) {
+        com.fasterxml.jackson.databind.node.ArrayNode out = json.createArrayNode();
+        blocks.forEach((index, block) -> {
+            com.fasterxml.jackson.databind.node.ObjectNode copy = block.deepCopy();
+            String pieces = partial.getOrDefault(index, new StringBuilder()).toString();
+            if ("text".equals(copy.path("type").asText())) {
+                copy.put("text", copy.path("text").asText("") + pieces);
+            } else if ("tool_use".equals(copy.path("type").asText()) && !pieces.isBlank()) {
+                try {
+                    copy.set("input", json.readTree(pieces));
+                } catch (java.io.IOException e) {
+                    throw new ClaudeResponseException("a tool_use block's input is not JSON");
+                }
+            }
+            out.add(copy);
+        });
+        return out;
     }
 
     /** A new text content block starts: blocks are joined with a blank line, as in a JSON answer. */
@@ -46,8 +91,16 @@ public final class StreamedAnswer {
         text.append(delta);
     }
 
-    /** The text so far (Markdown, as Claude wrote it). */
+    /** The text so far (Markdown, as Claude wrote it), after the text of the tool loop's earlier rounds. */
     public synchronized String text() {
+        if (prefix.isEmpty() || text.isEmpty()) {
+            return prefix.isEmpty() ? text.toString() : prefix;
+        }
+        return prefix + "\n\n" + text;
+    }
+
+    /** This round's text only. */
+    synchronized String roundText() {
         return text.toString();
     }
 

@@ -77,8 +77,14 @@ public class LiveReplies {
         String unconfirmedPart;
     }
 
-    /** Before the stream's first event: no message yet (the split's steps share this state). */
+    /**
+     * Before the stream's first event: no message yet (the split's steps share this state). A later round
+     * of the tool loop goes on in the messages the earlier rounds showed.
+     */
     public void begin(Exchange exchange) {
+        if (exchange.getProperty(PROPERTY) != null) {
+            return;
+        }
         LiveReply live = new LiveReply();
         live.editIntervalMs = TimeUnit.NANOSECONDS.toMillis(editIntervalNanos);
         live.chatId = exchange.getMessage().getHeader(TelegramConstants.TELEGRAM_CHAT_ID, String.class);

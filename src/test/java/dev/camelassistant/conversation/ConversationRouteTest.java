@@ -104,11 +104,14 @@ class ConversationRouteTest extends BotRouteTestSupport {
             assertThat(roles(third)).containsExactly("user", "assistant", "user", "assistant", "user");
             assertThat(texts(third)).containsExactly("My cat is called Pumpernickel.", "echo: My cat is called Pumpernickel.",
                     "She likes sardines.", "echo: She likes sardines.", "What is my cat called?");
-            // the stable prefix: the system prompt as text blocks, the last earlier turn's last block
+            // the stable prefix: the system prompt as text blocks, the last earlier turn's last block; the
+            // current time comes after the marked prompt (it changes, so it is not part of a cached block)
             JsonNode system = third.path("system");
             assertThat(system.isArray()).isTrue();
-            assertThat(system.get(system.size() - 1).path("text").asText()).isEqualTo(SYSTEM);
-            assertThat(system.get(system.size() - 1).path("cache_control").path("type").asText()).isEqualTo("ephemeral");
+            assertThat(system.get(0).path("text").asText()).isEqualTo(SYSTEM);
+            assertThat(system.get(0).path("cache_control").path("type").asText()).isEqualTo("ephemeral");
+            assertThat(system.get(system.size() - 1).path("text").asText()).startsWith("The current date and time: ");
+            assertThat(system.get(system.size() - 1).has("cache_control")).isFalse();
             JsonNode lastEarlier = third.path("messages").get(3).path("content");
             assertThat(lastEarlier.get(lastEarlier.size() - 1).path("cache_control").path("type").asText()).isEqualTo("ephemeral");
             assertThat(third.toString().split("cache_control", -1)).as("at most 4 breakpoints").hasSizeLessThanOrEqualTo(5);

@@ -482,7 +482,7 @@ public final class FakeClaude implements AutoCloseable {
                         .withHeaders(new com.github.tomakehurst.wiremock.http.HttpHeaders(
                                 com.github.tomakehurst.wiremock.http.HttpHeader.httpHeader("Content-Type",
                                         "text/event-stream; charset=utf-8")))
-                        .withBody(sse(answer, 1, -1, null)).build();
+                        .withBody(FakeClaudeTools.hasToolUse(answer) ? FakeClaudeTools.sse(answer) : sse(answer, 1, -1, null)).build();
             } catch (Exception e) {
                 return def;
             }
