@@ -8,8 +8,6 @@ import java.util.Properties;
 
 import dev.camelassistant.support.BotRouteTestSupport;
 import dev.camelassistant.support.Sql;
-import dev.camelassistant.support.StubToolComponent;
-import org.apache.camel.spi.Registry;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,12 +38,6 @@ class ReminderLatenessBenchmark extends BotRouteTestSupport {
         p.put("telegram.allowed-chat-ids", String.join(",", chats));
     }
 
-    @Override
-    protected Registry createCamelRegistry() throws Exception {
-        Registry registry = super.createCamelRegistry();
-        registry.bind("tool", new StubToolComponent()); // until the tool: component is on this branch
-        return registry;
-    }
 
     @Test
     void latenessOf100Reminders() throws Exception {
