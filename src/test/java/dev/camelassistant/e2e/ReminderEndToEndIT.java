@@ -59,6 +59,10 @@ class ReminderEndToEndIT extends EndToEndSupport {
         assertThat(visibleAccepted(FRIEND)).containsExactly("⏰ (late, was due " + local + ") feed the cat");
         assertThat(query("SELECT state || ':' || fire_count FROM reminders WHERE chat_id = " + FRIEND)).isEqualTo("fired:1");
 
+        // the outbox's own window (README): a part Telegram accepted but not yet marked sent is sent again after a
+        // crash; the kill comes after the mark, so what is checked is the reminder's claim, not that window
+        await().atMost(Duration.ofSeconds(10)).until(() -> "sent".equals(query("SELECT string_agg(state, ',') FROM telegram_outbox"
+                + " WHERE chat_id = " + FRIEND)));
         second.kill9();
         start(env);
         Instant soon = Instant.now().plusSeconds(2);
