@@ -22,7 +22,8 @@ public final class AppConfiguration {
             ToolsConfiguration.class,
             UsageConfiguration.class,
             HealthConfiguration.class,
-            MemoryConfiguration.class);
+            MemoryConfiguration.class,
+            RemindersConfiguration.class);
 
     private AppConfiguration() {
     }

@@ -55,7 +55,9 @@ public final class EncryptedColumns {
             sealed("telegram_outbox", "payload", "id",
                     "'outbox:' || t.chat_id || ':' || coalesce(t.correlation_id, 'null') || ':' || t.part_no"),
             // MemoryStore.aad
-            columns("memory_notes", "id", "'memory:' || t.chat_id || ':' || t.id"));
+            columns("memory_notes", "id", "'memory:' || t.chat_id || ':' || t.id"),
+            // ReminderStore.binding
+            sealed("reminders", "payload", "id", "'reminder:' || t.chat_id || ':' || t.id"));
 
     private EncryptedColumns() {
     }

@@ -45,6 +45,7 @@ public final class BotMetrics {
     public static final String INBOX_REFUSED = "assistant.inbox.refused";
     public static final String CONVERSATION_REFUSED = "assistant.conversation.refused";
     public static final String ROWS_UNREADABLE = "assistant.rows.unreadable";
+    public static final String REMINDER_LATENESS = "assistant.reminders.lateness";
 
     /**
      * Bounds of the latency histogram's buckets. A Claude call ends at claude.timeout-seconds at the
@@ -94,6 +95,7 @@ public final class BotMetrics {
     private final Counter outboxRefused;
     private final Counter inboxRefused;
     private final Counter conversationRefused;
+    private final Timer reminderLateness;
 
     /** @param expectedModel the configured model (claude.model), registered with 0 tokens at start */
     public BotMetrics(MeterRegistry registry, String expectedModel) {
@@ -128,6 +130,15 @@ public final class BotMetrics {
         budgetRefusal("daily", 0);
         unreadableOf("telegram_outbox");
         unreadableOf("telegram_inbox");
+        reminderLateness = Timer.builder(REMINDER_LATENESS)
+                .description("How long after its time a reminder fired (claimed with its delivery)")
+                .publishPercentileHistogram().minimumExpectedValue(LATENCY_MIN).maximumExpectedValue(LATENCY_MAX)
+                .register(registry);
+    }
+
+    /** A reminder fired {@code latenessMs} after its time. */
+    public void reminderFired(long latenessMs) {
+        reminderLateness.record(latenessMs, TimeUnit.MILLISECONDS);
     }
 
     public void messageReceived(MessageKind kind) {

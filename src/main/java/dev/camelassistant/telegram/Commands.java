@@ -29,6 +29,7 @@ public final class Commands {
                 /usage – tokens and cost, today and this month (the owner sees every chat)
                 /health – state of the services I depend on (owner only)
                 /audit <reference> – what happened to one message (owner only)
+                /reminders – your reminders; /reminders cancel <id> cancels one
 
                 Anything else you write goes to Claude.""";
     }

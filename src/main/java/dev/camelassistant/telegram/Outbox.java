@@ -240,6 +240,40 @@ public class Outbox {
         pump(chatId);
     }
 
+    /** A message written in a caller's transaction ({@link #storeWithin}), to {@link #send} once that transaction has committed. */
+    public record Stored(long chatId, List<Part> parts) {
+    }
+
+    /**
+     * Writes a message (Markdown) for the chat, encrypted, in the caller's transaction {@code c}: whatever
+     * else that transaction commits (a reminder's claim) and this message stand or fall together. Nothing
+     * is sent before {@link #send}; a message committed and never handed to {@link #send} (a crash in
+     * between) is sent by the next start's {@link #resume}.
+     */
+    public Stored storeWithin(Connection c, long chatId, String correlationId, String markdown) throws SQLException {
+        List<String> html = splitter.htmlParts(markdown);
+        Instant now = Instant.now();
+        List<Part> parts = new ArrayList<>(html.size());
+        for (int i = 0; i < html.size(); i++) {
+            parts.add(new Part(0, chatId, i, correlationId, html.get(i), null, now, 0, 0, null));
+        }
+        insert(c, parts);
+        return new Stored(chatId, parts);
+    }
+
+    /** Queues a message {@link #storeWithin} wrote, once its transaction has committed (already durable: never refused). */
+    public void send(Stored stored) {
+        for (Part p : stored.parts()) {
+            heldBytes.addAndGet(p.bytes());
+            lines.compute(stored.chatId(), (k, line) -> {
+                Line l = line == null ? new Line() : line;
+                l.parts.addLast(p);
+                return l;
+            });
+        }
+        pump(stored.chatId());
+    }
+
     /**
      * Shows a live preview (a streamed answer's text so far) through the chat's line: completed with the
      * message id Telegram gives (null when it failed). Null when the chat still has parts to send (a

@@ -176,6 +176,31 @@ public class TelegramInbox extends ServiceSupport implements IdempotentRepositor
         }
     }
 
+    /**
+     * Records a message the bot wrote itself for Claude to answer (a reminder with ask_claude; its message id
+     * negative, so it never clashes with Telegram's), in the caller's transaction: from that commit on it is
+     * answered exactly once, by this process or, after a crash, by the next start's inbox-resume.
+     * {@link #recorded} once the transaction has committed.
+     */
+    public void recordWithin(Connection c, long chatId, long messageId, String correlationId, String userId, String text)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO telegram_inbox"
+                + " (chat_id, message_id, correlation_id, user_id, payload, received_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+            bind(ps, new Object[] {chatId, messageId, correlationId, userId, seal(chatId + ":" + messageId, text),
+                                   Timestamp.from(Instant.now())});
+            ps.executeUpdate();
+        }
+    }
+
+    /** A message of {@link #recordWithin} is committed: it counts as pending until answered. */
+    public void recorded(long chatId, long messageId) {
+        String key = chatId + ":" + messageId;
+        synchronized (recent) {
+            recent.add(key);
+        }
+        unanswered.add(key);
+    }
+
     /** The message's answer is stored: it no longer counts as pending. */
     void answered(Exchange exchange) {
         Message in = exchange.getMessage();

@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,9 @@ import dev.camelassistant.llm.Turn;
 import dev.camelassistant.logging.CorrelationId;
 import dev.camelassistant.memory.MemoryStore;
 import dev.camelassistant.metrics.BotMetrics;
+import dev.camelassistant.reminders.Reminder;
+import dev.camelassistant.reminders.ReminderStore;
+import dev.camelassistant.reminders.Repeat;
 import dev.camelassistant.support.Sql;
 import dev.camelassistant.support.TestDatabaseExtension;
 import dev.camelassistant.telegram.TelegramInbox;
@@ -57,7 +61,8 @@ class KeyRotationTest {
 
     @BeforeEach
     void writtenUnderA() throws Exception {
-        for (String table : List.of("key_check", "credentials", "conversations", "telegram_inbox", "telegram_outbox", "memory_notes")) {
+        for (String table : List.of("key_check", "credentials", "conversations", "telegram_inbox", "telegram_outbox", "memory_notes",
+                "reminders")) {
             sql("DELETE FROM " + table);
         }
         CredentialCipher underA = cipher(KEY_A);
@@ -83,6 +88,11 @@ class KeyRotationTest {
         for (int i = 0; i < MEMORY; i++) {
             memory.insert(i % 2 == 0 ? CHAT_1 : CHAT_2, "note " + i, 2000);
         }
+        ReminderStore reminders = new ReminderStore(DB.dataSource(), underA);
+        Instant due = Instant.now().plusSeconds(3600);
+        reminders.schedule(CHAT_1, null, "reminder one", due, due, null, false);
+        reminders.schedule(CHAT_1, null, "reminder two", due.plusSeconds(1), due, Repeat.DAILY, true);
+        reminders.cancel(CHAT_1, reminders.schedule(CHAT_1, null, "cancelled: no text left", due, due, null, false));
         Thread.sleep(5); // the inbox read back below lists what was received before it was created
     }
 
@@ -94,12 +104,13 @@ class KeyRotationTest {
         assertThat(result.complete()).isTrue();
         assertThat(result.tables()).extracting(KeyRotation.TableResult::table, KeyRotation.TableResult::moved)
                 .containsExactly(tuple("credentials", CREDENTIALS), tuple("conversation_turns", 6),
-                        tuple("telegram_inbox", INBOX), tuple("telegram_outbox", 3), tuple("memory_notes", MEMORY));
-        assertThat(result.moved()).isEqualTo(CREDENTIALS + 6 + INBOX + 3 + MEMORY);
+                        tuple("telegram_inbox", INBOX), tuple("telegram_outbox", 3), tuple("memory_notes", MEMORY),
+                        tuple("reminders", 2));
+        assertThat(result.moved()).isEqualTo(CREDENTIALS + 6 + INBOX + 3 + MEMORY + 2);
         assertThat(result.notAuthentic()).isZero();
         assertThat(batches).as("batches of %d rows", BATCH).containsExactly("credentials", "credentials", "credentials",
                 "conversation_turns", "conversation_turns", "telegram_inbox", "telegram_inbox", "telegram_outbox",
-                "memory_notes", "memory_notes");
+                "memory_notes", "memory_notes", "reminders");
         for (EncryptedColumns.Column col : EncryptedColumns.ALL) {
             assertThat(string("SELECT string_agg(DISTINCT " + col.versionExpression() + ", ',') FROM " + col.table() + " t WHERE "
                               + col.holdsValue())).as(col.table()).isEqualTo(B);
@@ -127,6 +138,8 @@ class KeyRotationTest {
         assertThat(new MemoryStore(DB.dataSource(), onlyB).list(CHAT_2)).extracting(MemoryStore.Note::text)
                 .containsExactly("note 1", "note 3");
         assertThat(new MemoryStore(DB.dataSource(), cipher(KEY_A)).list(CHAT_1)).as("A alone reads no note").isEmpty();
+        assertThat(new ReminderStore(DB.dataSource(), onlyB).pending(CHAT_1)).extracting(Reminder::text)
+                .containsExactly("reminder one", "reminder two");
         // ... and no longer with A alone (the rows did change)
         assertThatThrownBy(() -> new ConversationStore(DB.dataSource(), cipher(KEY_A)).current(CHAT_1))
                 .isInstanceOf(CredentialAuthenticationException.class);
@@ -151,7 +164,7 @@ class KeyRotationTest {
 
         KeyRotation.Result rest = rotation(t -> { }).rotate();
         assertThat(rest.tables().get(0).moved()).isEqualTo(CREDENTIALS - BATCH);
-        assertThat(rest.moved()).isEqualTo(CREDENTIALS - BATCH + 6 + INBOX + 3 + MEMORY);
+        assertThat(rest.moved()).isEqualTo(CREDENTIALS - BATCH + 6 + INBOX + 3 + MEMORY + 2);
         assertThat(rest.complete()).isTrue();
         CredentialRepository onlyB = new CredentialRepository(DB.dataSource(), cipher(KEY_B), AuditRecorder.NONE);
         for (int i = 0; i < CREDENTIALS; i++) {
