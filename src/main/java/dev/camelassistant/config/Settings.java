@@ -84,6 +84,8 @@ public final class Settings {
             new Variable("TOOL_TIMEOUT_SECONDS", "tools.timeout-seconds", false),
             new Variable("MEMORY_MAX_TOKENS", "memory.max-tokens", false),
             new Variable("ASSISTANT_TIMEZONE", "assistant.timezone", false),
+            new Variable("RETRY_WITHIN_HOURS", "claude.retry-within-hours", false),
+            new Variable("EDIT_REANSWER_MINUTES", "telegram.edit-reanswer-minutes", false),
             new Variable("MANAGEMENT_HOST", "management.host", false),
             new Variable("MANAGEMENT_USER", "management.user", false),
             new Variable("MANAGEMENT_PASSWORD", "management.password", true),
@@ -159,6 +161,9 @@ public final class Settings {
         c.positiveInt("TOOL_MAX_ROUNDS", 100);
         c.positiveInt("TOOL_TIMEOUT_SECONDS", 3600);
         c.positiveInt("MEMORY_MAX_TOKENS", 100_000);
+        c.positiveInt("RETRY_WITHIN_HOURS", 24 * 7);
+        c.check("EDIT_REANSWER_MINUTES", v -> v.matches("\\d{1,5}") && Integer.parseInt(v) <= 1440,
+                "must be a whole number of minutes from 0 (edits of answered messages ignored) to 1440");
         c.check("ASSISTANT_TIMEZONE", Settings::isZone, "must be an IANA time zone name such as Europe/Berlin or UTC");
         c.check("CLAUDE_STREAMING", v -> v.equals("true") || v.equals("false"), "must be true or false");
         c.check("DEV_CONSOLE", v -> v.equals("true") || v.equals("false"), "must be true or false");

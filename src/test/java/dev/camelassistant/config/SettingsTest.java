@@ -184,6 +184,24 @@ class SettingsTest {
     }
 
     @Test
+    void retryAndEditSettingsAreChecked() {
+        Map<String, String> env = valid();
+        env.put("RETRY_WITHIN_HOURS", "168");
+        env.put("EDIT_REANSWER_MINUTES", "0");
+        assertThat(Settings.validate(env)).isEmpty();
+        env.put("EDIT_REANSWER_MINUTES", "1440");
+        assertThat(Settings.validate(env)).isEmpty();
+        env.put("RETRY_WITHIN_HOURS", "169");
+        env.put("EDIT_REANSWER_MINUTES", "1441");
+        assertThat(Settings.validate(env)).containsExactly(
+                "RETRY_WITHIN_HOURS: must be a whole number from 1 to 168 (got '169')",
+                "EDIT_REANSWER_MINUTES: must be a whole number of minutes from 0 (edits of answered messages ignored) to 1440 (got '1441')");
+        env.put("RETRY_WITHIN_HOURS", "0");
+        env.put("EDIT_REANSWER_MINUTES", "-1");
+        assertThat(Settings.validate(env)).hasSize(2);
+    }
+
+    @Test
     void conversationDefaultsAreMappedInApplicationProperties() throws IOException {
         Properties props = new Properties();
         try (InputStream in = getClass().getResourceAsStream("/application.properties")) {
