@@ -144,6 +144,22 @@ public final class ChatTurns {
         }
     }
 
+    /** An edit of a message still waiting here: its text is replaced (true), or it is not waiting (false). */
+    public boolean replaceWaiting(String chat, long messageId, String text) {
+        boolean[] replaced = {false};
+        chats.computeIfPresent(chat, (k, line) -> {
+            for (Exchange e : line.queue) {
+                Long id = e.getMessage().getHeader(Headers.MESSAGE_ID, Long.class);
+                if (id != null && id == messageId) {
+                    e.getMessage().setBody(text);
+                    replaced[0] = true;
+                }
+            }
+            return line;
+        });
+        return replaced[0];
+    }
+
     /** Messages waiting for an earlier message of their chat, all chats together. */
     public int waiting() {
         return waiting.get();

@@ -48,6 +48,8 @@ import org.slf4j.LoggerFactory;
 public class TelegramInbox extends ServiceSupport implements IdempotentRepository {
 
     public static final String DUPLICATE = "inboxDuplicate";
+    /** Header: the Telegram message the reply is sent as a reply to (an edit answered again; telegram/Edits). */
+    public static final String REPLY_TO = "replyTo";
 
     private static final Logger LOG = LoggerFactory.getLogger(TelegramInbox.class);
     private static final int RECENT_KEYS = 20_000;
@@ -304,7 +306,7 @@ public class TelegramInbox extends ServiceSupport implements IdempotentRepositor
         List<Map<String, Object>> out = new ArrayList<>();
         UnreadableRows unreadable = new UnreadableRows(LOG, metrics, "telegram_inbox");
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT chat_id, message_id, correlation_id, user_id, payload"
+             PreparedStatement ps = c.prepareStatement("SELECT chat_id, message_id, correlation_id, user_id, payload, reply_to"
                      + " FROM telegram_inbox WHERE state = 'received' AND received_at < ? ORDER BY received_at, message_id")) {
             ps.setTimestamp(1, Timestamp.from(startedAt));
             try (ResultSet rs = ps.executeQuery()) {
@@ -325,6 +327,10 @@ public class TelegramInbox extends ServiceSupport implements IdempotentRepositor
                     m.put("correlationId", rs.getString(3));
                     m.put("userId", rs.getString(4));
                     m.put("text", text);
+                    long replyTo = rs.getLong(6);
+                    if (!rs.wasNull()) {
+                        m.put("replyTo", replyTo);
+                    }
                     synchronized (recent) {
                         recent.add(key);
                     }
@@ -345,6 +351,9 @@ public class TelegramInbox extends ServiceSupport implements IdempotentRepositor
         in.setHeader(TelegramConstants.TELEGRAM_CHAT_ID, m.get("chatId"));
         in.setHeader(Headers.USER_ID, m.get("userId"));
         in.setHeader(Headers.MESSAGE_ID, m.get("messageId"));
+        if (m.get("replyTo") != null) {
+            in.setHeader(REPLY_TO, m.get("replyTo"));
+        }
         in.setBody(m.get("text"));
         unanswered.add(m.get("chatId") + ":" + m.get("messageId"));
     }
@@ -367,6 +376,18 @@ public class TelegramInbox extends ServiceSupport implements IdempotentRepositor
 
     private void databaseFailed(SQLException e) {
         databasePause.failed(e);
+    }
+
+    /** The stored text of a message still waiting (an edit of it): a restart answers the new text. */
+    public void replaceText(long chatId, long messageId, String text) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("UPDATE telegram_inbox SET payload = ? WHERE chat_id = ? AND message_id = ?"
+                                                       + " AND state = 'received'")) {
+            ps.setString(1, seal(chatId + ":" + messageId, text));
+            ps.setLong(2, chatId);
+            ps.setLong(3, messageId);
+            ps.executeUpdate();
+        }
     }
 
     private String seal(String key, String text) {
