@@ -55,6 +55,8 @@ class KeyRotationTest {
     static final int INBOX = 5;
     static final int MEMORY = 4;
     static final long CHAT_1 = 71;
+    static final dev.camelassistant.llm.Attachment PHOTO = new dev.camelassistant.llm.Attachment((com.fasterxml.jackson.databind.node.ObjectNode)
+            dev.camelassistant.support.Sql.json("{\"type\":\"image\",\"source\":{\"type\":\"base64\",\"media_type\":\"image/png\",\"data\":\"iVBORw0KGgo=\"}}"), 1);
     static final long CHAT_2 = 72;
 
     private final List<AuditEntry> audit = new ArrayList<>();
@@ -73,7 +75,7 @@ class KeyRotationTest {
         }
         ConversationStore conversations = new ConversationStore(DB.dataSource(), underA);
         conversations.append(CHAT_1, false, "q1", "a1", null);
-        conversations.append(CHAT_1, false, "q2", "a2", null); // 4 turns
+        conversations.append(CHAT_1, false, new Turn(Turn.Role.USER, "q2", List.of(PHOTO)), "a2", null); // 4 turns, 1 attachment
         conversations.append(CHAT_2, false, "hello", "hi", null); // 2 turns
         TelegramInbox inbox = inbox(underA);
         for (int i = 1; i <= INBOX; i++) {
@@ -105,12 +107,12 @@ class KeyRotationTest {
         assertThat(result.tables()).extracting(KeyRotation.TableResult::table, KeyRotation.TableResult::moved)
                 .containsExactly(tuple("credentials", CREDENTIALS), tuple("conversation_turns", 6),
                         tuple("telegram_inbox", INBOX), tuple("telegram_outbox", 3), tuple("memory_notes", MEMORY),
-                        tuple("reminders", 2));
-        assertThat(result.moved()).isEqualTo(CREDENTIALS + 6 + INBOX + 3 + MEMORY + 2);
+                        tuple("reminders", 2), tuple("conversation_attachments", 1));
+        assertThat(result.moved()).isEqualTo(CREDENTIALS + 6 + INBOX + 3 + MEMORY + 2 + 1);
         assertThat(result.notAuthentic()).isZero();
         assertThat(batches).as("batches of %d rows", BATCH).containsExactly("credentials", "credentials", "credentials",
                 "conversation_turns", "conversation_turns", "telegram_inbox", "telegram_inbox", "telegram_outbox",
-                "memory_notes", "memory_notes", "reminders");
+                "memory_notes", "memory_notes", "reminders", "conversation_attachments");
         for (EncryptedColumns.Column col : EncryptedColumns.ALL) {
             assertThat(string("SELECT string_agg(DISTINCT " + col.versionExpression() + ", ',') FROM " + col.table() + " t WHERE "
                               + col.holdsValue())).as(col.table()).isEqualTo(B);
@@ -127,7 +129,7 @@ class KeyRotationTest {
         }
         ConversationStore conversations = new ConversationStore(DB.dataSource(), onlyB);
         assertThat(conversations.current(CHAT_1).turns()).containsExactly(Turn.user("q1"), Turn.assistant("a1"),
-                Turn.user("q2"), Turn.assistant("a2"));
+                new Turn(Turn.Role.USER, "q2", List.of(PHOTO)), Turn.assistant("a2"));
         assertThat(conversations.current(CHAT_2).turns()).containsExactly(Turn.user("hello"), Turn.assistant("hi"));
         assertThat(inbox(onlyB).unansweredFromBeforeStart()).extracting(m -> m.get("text"))
                 .containsExactly("question 1", "question 2", "question 3", "question 4", "question 5");
@@ -164,7 +166,7 @@ class KeyRotationTest {
 
         KeyRotation.Result rest = rotation(t -> { }).rotate();
         assertThat(rest.tables().get(0).moved()).isEqualTo(CREDENTIALS - BATCH);
-        assertThat(rest.moved()).isEqualTo(CREDENTIALS - BATCH + 6 + INBOX + 3 + MEMORY + 2);
+        assertThat(rest.moved()).isEqualTo(CREDENTIALS - BATCH + 6 + INBOX + 3 + MEMORY + 2 + 1);
         assertThat(rest.complete()).isTrue();
         CredentialRepository onlyB = new CredentialRepository(DB.dataSource(), cipher(KEY_B), AuditRecorder.NONE);
         for (int i = 0; i < CREDENTIALS; i++) {
