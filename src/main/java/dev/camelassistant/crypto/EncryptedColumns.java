@@ -57,7 +57,9 @@ public final class EncryptedColumns {
             // MemoryStore.aad
             columns("memory_notes", "id", "'memory:' || t.chat_id || ':' || t.id"),
             // ReminderStore.binding
-            sealed("reminders", "payload", "id", "'reminder:' || t.chat_id || ':' || t.id"));
+            sealed("reminders", "payload", "id", "'reminder:' || t.chat_id || ':' || t.id"),
+            // ClaudeRetryStore.binding
+            sealed("claude_retries", "payload", "id", "'claude_retry:' || t.chat_id || ':' || t.id"));
 
     private EncryptedColumns() {
     }
