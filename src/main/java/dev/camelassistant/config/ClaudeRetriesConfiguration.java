@@ -4,6 +4,7 @@ import java.time.Clock;
 
 import dev.camelassistant.audit.AuditEvents;
 import dev.camelassistant.crypto.CredentialCipher;
+import dev.camelassistant.metrics.BotMetrics;
 import dev.camelassistant.retries.ClaudeRetries;
 import dev.camelassistant.retries.ClaudeRetryDelivery;
 import dev.camelassistant.retries.ClaudeRetryMetrics;
@@ -33,6 +34,8 @@ public class ClaudeRetriesConfiguration extends FeatureConfiguration {
     CredentialCipher cipher;
     @BeanInject("audit")
     AuditEvents audit;
+    @BeanInject("botMetrics")
+    BotMetrics botMetrics;
     @BeanInject("outbox")
     Outbox outbox;
     @BeanInject("inbox")
@@ -58,7 +61,7 @@ public class ClaudeRetriesConfiguration extends FeatureConfiguration {
 
     @BindToRegistry("claudeRetryDelivery")
     public ClaudeRetryDelivery claudeRetryDelivery(ClaudeRetryStore store, ClaudeRetries retries, ClaudeRetryMetrics metrics) {
-        return new ClaudeRetryDelivery(store, retries, outbox, inbox, access, audit, metrics, Clock.systemUTC(),
+        return new ClaudeRetryDelivery(store, retries, outbox, inbox, access, audit, metrics, botMetrics, Clock.systemUTC(),
                 retryWithinHours, BATCH_SIZE);
     }
 }

@@ -19,6 +19,7 @@ import dev.camelassistant.audit.AuditEvents;
 import dev.camelassistant.common.Headers;
 import dev.camelassistant.crypto.CredentialAuthenticationException;
 import dev.camelassistant.logging.CorrelationId;
+import dev.camelassistant.metrics.BotMetrics;
 import dev.camelassistant.telegram.AccessControl;
 import dev.camelassistant.telegram.InboundMessages;
 import dev.camelassistant.telegram.Outbox;
@@ -61,6 +62,7 @@ public class ClaudeRetryDelivery {
     private final AccessControl access;
     private final AuditEvents audit;
     private final ClaudeRetryMetrics metrics;
+    private final BotMetrics botMetrics;
     private final Clock clock;
     private final int retryWithinHours;
     private final int batchSize;
@@ -68,8 +70,8 @@ public class ClaudeRetryDelivery {
     private final Set<Long> unreadable = ConcurrentHashMap.newKeySet();
 
     public ClaudeRetryDelivery(ClaudeRetryStore store, ClaudeRetries retries, Outbox outbox, TelegramInbox inbox,
-                               AccessControl access, AuditEvents audit, ClaudeRetryMetrics metrics, Clock clock,
-                               int retryWithinHours, int batchSize) {
+                               AccessControl access, AuditEvents audit, ClaudeRetryMetrics metrics, BotMetrics botMetrics,
+                               Clock clock, int retryWithinHours, int batchSize) {
         this.store = store;
         this.retries = retries;
         this.outbox = outbox;
@@ -77,6 +79,7 @@ public class ClaudeRetryDelivery {
         this.access = access;
         this.audit = audit;
         this.metrics = metrics;
+        this.botMetrics = botMetrics;
         this.clock = clock;
         this.retryWithinHours = retryWithinHours;
         this.batchSize = batchSize;
@@ -183,6 +186,7 @@ public class ClaudeRetryDelivery {
                     unreadable.add(id);
                     LOG.error("Claude retry {} of chat {} cannot be decrypted with the configured keys ({}); it stays pending"
                               + " for a start that has its key", id, row.chatId(), e.getClass().getSimpleName());
+                    botMetrics.unreadable("claude_retries");
                     return null;
                 }
                 Instant now = clock.instant();

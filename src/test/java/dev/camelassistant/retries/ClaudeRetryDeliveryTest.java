@@ -99,7 +99,7 @@ class ClaudeRetryDeliveryTest {
     private ClaudeRetryDelivery delivery(Instant now) {
         String allowedList = String.join(",", allowed.stream().map(String::valueOf).toList());
         return new ClaudeRetryDelivery(store, retries, outbox, inbox, new AccessControl("1", allowedList), audit, metrics,
-                Clock.fixed(now, ZoneOffset.UTC), WITHIN_HOURS, 100);
+                botMetrics, Clock.fixed(now, ZoneOffset.UTC), WITHIN_HOURS, 100);
     }
 
     private long chat() {
@@ -301,6 +301,24 @@ class ClaudeRetryDeliveryTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> delivered(friend).size() == 1);
         assertThat(delivered(gone)).isEmpty();
         assertThat(DB.count("SELECT count(*) FROM telegram_inbox WHERE chat_id = " + gone)).isZero();
+    }
+
+    @Test
+    void aRowTheKeysCannotOpenStaysPendingIsCountedAndHoldsUpNoOther() throws Exception {
+        long broken = chat();
+        long fine = chat();
+        retries.promise(failed(broken, "overloaded", "sealed for another id"));
+        retries.promise(failed(fine, "overloaded", "fine"));
+        // the sealed text of one row copied into another: bound to its own chat and id, it does not open there
+        Sql.execute(DB.dataSource(), "UPDATE claude_retries SET payload = (SELECT payload FROM claude_retries WHERE state = 'pending'"
+                                     + " AND chat_id = " + fine + ") WHERE state = 'pending' AND chat_id = " + broken);
+        ClaudeRetryDelivery d = delivery(Instant.now());
+        assertThat(d.claimOrFail(pendingId(broken), "c", null)).isNull();
+        assertThat(d.claimOrFail(pendingId(fine), "c", null).outcome()).isEqualTo(ClaudeRetryDelivery.Outcome.SENT);
+        assertThat(DB.count("SELECT count(*) FROM claude_retries WHERE state = 'pending' AND chat_id = " + broken)).isEqualTo(1);
+        assertThat(registry.get(BotMetrics.ROWS_UNREADABLE).tag("table", "claude_retries").counter().count()).isEqualTo(1);
+        assertThat(d.due()).extracting(ClaudeRetryStore.Pending::chatId).as("set aside").doesNotContain(broken);
+        assertThat(delivered(broken)).isEmpty();
     }
 
     @Test
