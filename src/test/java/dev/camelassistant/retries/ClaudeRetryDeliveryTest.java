@@ -20,8 +20,6 @@ import dev.camelassistant.common.Headers;
 import dev.camelassistant.conversation.Conversations;
 import dev.camelassistant.crypto.CredentialCipher;
 import dev.camelassistant.crypto.KeyRing;
-import dev.camelassistant.health.Alerts;
-import dev.camelassistant.health.HealthReport;
 import dev.camelassistant.llm.ClaudeErrors;
 import dev.camelassistant.logging.CorrelationId;
 import dev.camelassistant.metrics.BotMetrics;
@@ -46,9 +44,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The promise kept, against a real PostgreSQL with the real outbox and inbox and a Camel route standing in
- * for the Telegram lanes: the question is stored sealed, one per chat; the claim writes the "back" line and
- * the inbox record in one transaction, once; old questions, the budget, /new and chats no longer allowed.
+ * The promise kept ({@link ClaudeRetryDelivery}), against a real PostgreSQL with the real outbox and inbox
+ * and a Camel route standing in for the Telegram lanes: the claim writes the "back" line and the inbox
+ * record in one transaction, once; old questions, the budget, a failed write, chats no longer allowed,
+ * rows the keys cannot open.
  */
 class ClaudeRetryDeliveryTest {
 
@@ -136,27 +135,6 @@ class ClaudeRetryDeliveryTest {
         return c == null ? 0 : c.count();
     }
 
-    @Test
-    void aChatKeepsOnlyItsNewestQuestionSealedAndOnlyForOverloadAndTimeout() {
-        long chat = chat();
-        retries.promise(failed(chat, "overloaded", "what is the capital of Mongolia?"));
-        retries.promise(failed(chat, "timeout", "and of Laos?"));
-        long other = chat();
-        retries.promise(failed(other, "rate_limited", "not promised: the text said when to try again"));
-        retries.promise(failed(other, "other", "not promised either"));
-
-        assertThat(DB.count("SELECT count(*) FROM claude_retries WHERE chat_id = " + chat + " AND state = 'pending'")).isEqualTo(1);
-        assertThat(DB.count("SELECT count(*) FROM claude_retries WHERE chat_id = " + chat + " AND state = 'cancelled'"
-                            + " AND close_reason = 'superseded' AND payload IS NULL")).isEqualTo(1);
-        assertThat(DB.count("SELECT count(*) FROM claude_retries WHERE chat_id = " + other)).isZero();
-        String sealed = Sql.string(DB.dataSource(), "SELECT payload FROM claude_retries WHERE state = 'pending' AND chat_id = " + chat);
-        assertThat(sealed).isNotBlank().doesNotContain("Laos");
-        assertThat(actions()).containsExactly("claude_retry_promised", "claude_retry_cancelled", "claude_retry_promised");
-        assertThat(audited.get(1).metadata()).containsEntry("reason", "superseded");
-        assertThat(audited).allSatisfy(a -> assertThat(a.metadata().toString()).doesNotContain("Laos").doesNotContain("Mongolia"));
-        assertThat(counted("promised")).isEqualTo(2);
-        assertThat(counted("cancelled")).isEqualTo(1);
-    }
 
     @Test
     void theClaimWritesTheBackLineAndTheInboxRecordOnceEvenWhenTriggersRunAtTheSameTime() throws Exception {
@@ -233,24 +211,6 @@ class ClaudeRetryDeliveryTest {
         assertThat(delivery(Instant.now()).claimOrFail(id, "c", null)).as("closed: never claimed again").isNull();
     }
 
-    @Test
-    void newDropsTheQuestionAndTheReplySaysSoOnlyWhenThereWasOne() {
-        long chat = chat();
-        retries.promise(failed(chat, "overloaded", "a question for later"));
-        Exchange slash = failed(chat, null, null);
-        slash.getMessage().setBody("Started a new conversation.");
-        retries.cancelOnNew(slash);
-        assertThat(slash.getMessage().getBody(String.class)).isEqualTo("Started a new conversation. " + ClaudeRetries.DROPPED);
-        assertThat(DB.count("SELECT count(*) FROM claude_retries WHERE chat_id = " + chat + " AND state = 'cancelled'"
-                            + " AND close_reason = 'new_conversation' AND payload IS NULL")).isEqualTo(1);
-        assertThat(actions()).containsExactly("claude_retry_promised", "claude_retry_cancelled");
-
-        Exchange again = failed(chat, null, null);
-        again.getMessage().setBody("Started a new conversation.");
-        retries.cancelOnNew(again);
-        assertThat(again.getMessage().getBody(String.class)).as("nothing owed: the reply as it was").isEqualTo("Started a new conversation.");
-        assertThat(delivery(Instant.now()).due()).extracting(ClaudeRetryStore.Pending::chatId).doesNotContain(chat);
-    }
 
     @Test
     void aFailedOutboxWriteLeavesTheRetryPendingAndTheNextTriggerKeepsIt() throws Exception {
@@ -321,31 +281,4 @@ class ClaudeRetryDeliveryTest {
         assertThat(delivered(broken)).isEmpty();
     }
 
-    @Test
-    void theProbeTriggersWhenClaudeTurnsUpNotWhileItStaysUp() {
-        assertThat(retries.probeRecovered(probe("claude", "UP"))).as("the first UP after a start").isTrue();
-        assertThat(retries.probeRecovered(probe("claude", "UP"))).as("still UP").isFalse();
-        assertThat(retries.probeRecovered(probe("claude", "DOWN"))).isFalse();
-        assertThat(retries.probeRecovered(probe("qdrant", "UP"))).as("another service").isFalse();
-        assertThat(retries.probeRecovered(probe("claude", "UP"))).as("DOWN, then UP").isTrue();
-        retries.probeRecovered(probe("claude", "DOWN"));
-        retries.listing(); // nothing pending any more
-        assertThat(retries.probeRecovered(probe("claude", "UP"))).as("UP, but no promise waits").isFalse();
-        assertThat(retries.mayBeWaiting()).isFalse();
-        retries.promise(failed(chat(), "timeout", "a new promise"));
-        assertThat(retries.mayBeWaiting()).isTrue();
-    }
-
-    private Exchange probe(String service, String state) {
-        Exchange e = new DefaultExchange(context);
-        e.getMessage().setHeader(Alerts.SERVICE, service);
-        e.getMessage().setHeader(HealthReport.STATE, state);
-        return e;
-    }
-
-    @Test
-    void theTooOldLineSaysHourOrHours() {
-        assertThat(ClaudeRetries.tooOld(1)).contains("more than 1 hour old,");
-        assertThat(ClaudeRetries.tooOld(6)).contains("more than 6 hours old,");
-    }
 }
