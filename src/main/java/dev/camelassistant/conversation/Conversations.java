@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
 public class Conversations {
 
     /** Exchange variables between load and remember. */
-    static final String QUESTION = "conversationQuestion";
+    public static final String QUESTION = "conversationQuestion";
     static final String ESTIMATE = "conversationEstimatedTokens";
     static final String START_FRESH = "conversationStartFresh";
 

@@ -28,6 +28,7 @@ import dev.camelassistant.metrics.BotMetrics;
 import dev.camelassistant.reminders.Reminder;
 import dev.camelassistant.reminders.ReminderStore;
 import dev.camelassistant.reminders.Repeat;
+import dev.camelassistant.retries.ClaudeRetryStore;
 import dev.camelassistant.support.Sql;
 import dev.camelassistant.support.TestDatabaseExtension;
 import dev.camelassistant.telegram.TelegramInbox;
@@ -64,7 +65,7 @@ class KeyRotationTest {
     @BeforeEach
     void writtenUnderA() throws Exception {
         for (String table : List.of("key_check", "credentials", "conversations", "telegram_inbox", "telegram_outbox", "memory_notes",
-                "reminders")) {
+                "reminders", "claude_retries")) {
             sql("DELETE FROM " + table);
         }
         CredentialCipher underA = cipher(KEY_A);
@@ -95,6 +96,10 @@ class KeyRotationTest {
         reminders.schedule(CHAT_1, null, "reminder one", due, due, null, false);
         reminders.schedule(CHAT_1, null, "reminder two", due.plusSeconds(1), due, Repeat.DAILY, true);
         reminders.cancel(CHAT_1, reminders.schedule(CHAT_1, null, "cancelled: no text left", due, due, null, false));
+        ClaudeRetryStore retries = new ClaudeRetryStore(DB.dataSource(), underA);
+        retries.promise(CHAT_1, null, "corr-r1", "overloaded", "superseded: no text left", Instant.now());
+        retries.promise(CHAT_1, null, "corr-r2", "overloaded", "retry one", Instant.now());
+        retries.promise(CHAT_2, "u2", "corr-r3", "timeout", "retry two", Instant.now());
         Thread.sleep(5); // the inbox read back below lists what was received before it was created
     }
 
@@ -107,12 +112,12 @@ class KeyRotationTest {
         assertThat(result.tables()).extracting(KeyRotation.TableResult::table, KeyRotation.TableResult::moved)
                 .containsExactly(tuple("credentials", CREDENTIALS), tuple("conversation_turns", 6),
                         tuple("telegram_inbox", INBOX), tuple("telegram_outbox", 3), tuple("memory_notes", MEMORY),
-                        tuple("reminders", 2), tuple("conversation_attachments", 1));
-        assertThat(result.moved()).isEqualTo(CREDENTIALS + 6 + INBOX + 3 + MEMORY + 2 + 1);
+                        tuple("reminders", 2), tuple("claude_retries", 2), tuple("conversation_attachments", 1));
+        assertThat(result.moved()).isEqualTo(CREDENTIALS + 6 + INBOX + 3 + MEMORY + 2 + 2 + 1);
         assertThat(result.notAuthentic()).isZero();
         assertThat(batches).as("batches of %d rows", BATCH).containsExactly("credentials", "credentials", "credentials",
                 "conversation_turns", "conversation_turns", "telegram_inbox", "telegram_inbox", "telegram_outbox",
-                "memory_notes", "memory_notes", "reminders", "conversation_attachments");
+                "memory_notes", "memory_notes", "reminders", "claude_retries", "conversation_attachments");
         for (EncryptedColumns.Column col : EncryptedColumns.ALL) {
             assertThat(string("SELECT string_agg(DISTINCT " + col.versionExpression() + ", ',') FROM " + col.table() + " t WHERE "
                               + col.holdsValue())).as(col.table()).isEqualTo(B);
@@ -142,6 +147,7 @@ class KeyRotationTest {
         assertThat(new MemoryStore(DB.dataSource(), cipher(KEY_A)).list(CHAT_1)).as("A alone reads no note").isEmpty();
         assertThat(new ReminderStore(DB.dataSource(), onlyB).pending(CHAT_1)).extracting(Reminder::text)
                 .containsExactly("reminder one", "reminder two");
+        assertThat(openRetries(onlyB)).containsExactly("retry one", "retry two");
         // ... and no longer with A alone (the rows did change)
         assertThatThrownBy(() -> new ConversationStore(DB.dataSource(), cipher(KEY_A)).current(CHAT_1))
                 .isInstanceOf(CredentialAuthenticationException.class);
@@ -166,7 +172,7 @@ class KeyRotationTest {
 
         KeyRotation.Result rest = rotation(t -> { }).rotate();
         assertThat(rest.tables().get(0).moved()).isEqualTo(CREDENTIALS - BATCH);
-        assertThat(rest.moved()).isEqualTo(CREDENTIALS - BATCH + 6 + INBOX + 3 + MEMORY + 2 + 1);
+        assertThat(rest.moved()).isEqualTo(CREDENTIALS - BATCH + 6 + INBOX + 3 + MEMORY + 2 + 2 + 1);
         assertThat(rest.complete()).isTrue();
         CredentialRepository onlyB = new CredentialRepository(DB.dataSource(), cipher(KEY_B), AuditRecorder.NONE);
         for (int i = 0; i < CREDENTIALS; i++) {
@@ -252,6 +258,20 @@ class KeyRotationTest {
         String sealed = string("SELECT payload FROM telegram_outbox WHERE chat_id = " + chat + " AND part_no = " + part
                                + " AND payload IS NOT NULL");
         return cipher.decrypt(EncryptedPayload.fromSealed(sealed), "outbox:" + chat + ":" + correlationId + ":" + part);
+    }
+
+    /** The pending Claude retries' questions, oldest first, read as the delivery reads them. */
+    private static List<String> openRetries(CredentialCipher cipher) throws SQLException {
+        ClaudeRetryStore store = new ClaudeRetryStore(DB.dataSource(), cipher);
+        List<String> out = new ArrayList<>();
+        try (Connection c = DB.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            for (ClaudeRetryStore.Pending p : store.pending(10)) {
+                out.add(store.open(store.lock(c, p.id())));
+            }
+            c.rollback();
+        }
+        return out;
     }
 
     private static org.assertj.core.groups.Tuple tuple(Object... values) {
