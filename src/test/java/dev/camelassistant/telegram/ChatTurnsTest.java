@@ -76,8 +76,13 @@ class ChatTurnsTest {
 
     private void work(Exchange e) throws InterruptedException {
         String chat = e.getMessage().getHeader(Headers.CHAT_ID, String.class);
-        // added after hold's: runs once the chat's next turn has been handed on
+        // ordered last (Camel runs completions newest first, then by order): after hold's has handed the chat on
         e.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public int getOrder() {
+                return LOWEST;
+            }
+
             @Override
             public void onDone(Exchange done) {
                 completed.computeIfAbsent(chat, k -> new AtomicInteger()).incrementAndGet();
