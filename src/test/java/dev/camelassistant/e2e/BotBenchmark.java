@@ -341,8 +341,9 @@ public final class BotBenchmark {
                 }
             }
             double seconds = (t1 - t0) / 1e9;
-            System.out.printf("bench: throughput 2000 messages in 40 chats: %.0f messages/s (%.2f s), %d/2000 replies"
-                              +  messages answered intact and in order (goal >= 250/s; a chat's waiting messages are answered as one turn)%n", 2000 / seconds, seconds, intact);
+            System.out.printf("bench: throughput 2000 messages in 40 chats: %.0f messages/s (%.2f s), %d/2000 messages"
+                              + " answered intact and in order (goal >= 250/s; a chat's waiting messages are answered as one turn)%n",
+                    2000 / seconds, seconds, intact);
             dumpRouteStats();
             if (System.getenv("BENCH_NMT") != null) {
                 Process j = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),

@@ -12,6 +12,7 @@ import javax.sql.DataSource;
 import dev.camelassistant.common.Headers;
 import dev.camelassistant.crypto.CredentialCipher;
 import dev.camelassistant.crypto.KeyRing;
+import dev.camelassistant.logging.CorrelationId;
 import dev.camelassistant.metrics.BotMetrics;
 import dev.camelassistant.support.Sql;
 import dev.camelassistant.support.TestDatabaseExtension;
@@ -47,6 +48,7 @@ class TelegramInboxTest {
             inbox.markAnsweredIn(c, chat, List.of(3L));
         }
 
+        assertThat(inbox.unsavedCount()).as("written to the database, not kept in memory").isZero();
         assertThat(inbox.replaceText(chat, 1, "what is the capital of France")).isTrue();
         assertThat(inbox.replaceText(chat, 3, "an edit of an answered message")).as("answered: nothing to change").isFalse();
         assertThat(inbox.replaceText(chat, 99, "unknown")).isFalse();
@@ -91,6 +93,7 @@ class TelegramInboxTest {
         exchange.getMessage().setHeader(Headers.CHAT_ID, String.valueOf(chat));
         exchange.getMessage().setHeader(Headers.USER_ID, String.valueOf(chat));
         exchange.getMessage().setHeader(Headers.MESSAGE_ID, messageId);
+        exchange.getMessage().setHeader(CorrelationId.HEADER, "c-" + chat + "-" + messageId);
         exchange.getMessage().setBody(text);
         return exchange;
     }
