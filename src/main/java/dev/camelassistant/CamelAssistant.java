@@ -86,7 +86,7 @@ public final class CamelAssistant {
                   credentials list           list credential names
                   credentials delete NAME    delete a credential
                   credentials rotate         re-encrypt every encrypted row (credentials, conversations,
-                                             inbox, outbox) under the current ENCRYPTION_KEY
+                                             inbox, outbox, notes, reminders) under the current ENCRYPTION_KEY
                   healthcheck                exit 0 when the running bot's /observe/health/live answers 200
                                              (HTTP_PORT, MANAGEMENT_HOST), else 1: the Docker HEALTHCHECK
                   --help                     this text

@@ -73,6 +73,11 @@ public class RepliesConfiguration extends FeatureConfiguration {
         return new MessageRetention(auditRecorder, retentionDays, cleanupBatchSize, "inbox_cleanup");
     }
 
+    @BindToRegistry("editsRetention")
+    public MessageRetention editsRetention() {
+        return new MessageRetention(auditRecorder, retentionDays, cleanupBatchSize, "edits_cleanup");
+    }
+
     @BindToRegistry("outboxRetention")
     public MessageRetention outboxRetention() {
         return new MessageRetention(auditRecorder, retentionDays, cleanupBatchSize, "outbox_cleanup");

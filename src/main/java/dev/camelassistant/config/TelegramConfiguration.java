@@ -42,6 +42,10 @@ public class TelegramConfiguration extends FeatureConfiguration {
     int inboxMemoryLimit;
     @PropertyInject("conversation.chat-max-waiting")
     int chatMaxWaiting;
+    @PropertyInject("telegram.edit-reanswer-minutes")
+    int editReanswerMinutes;
+    @BeanInject("audit")
+    dev.camelassistant.audit.AuditEvents audit;
     @BeanInject("database")
     Database database;
     @BeanInject("credentialCipher")
@@ -73,6 +77,12 @@ public class TelegramConfiguration extends FeatureConfiguration {
     }
 
     /** Chats refused today (one refusal each per day), bounded: the least recent are forgotten first. */
+    /** The consumer's poll strategy: camel-telegram's long poll, the update read whole (edits, replies). */
+    @BindToRegistry("wholeUpdates")
+    public dev.camelassistant.telegram.WholeUpdates wholeUpdates() {
+        return dev.camelassistant.telegram.WholeUpdates.verify();
+    }
+
     @BindToRegistry("strangerRefusals")
     public IdempotentRepository strangerRefusals() {
         return MemoryIdempotentRepository.memoryIdempotentRepository(10_000);
@@ -113,6 +123,13 @@ public class TelegramConfiguration extends FeatureConfiguration {
     public ChatTurns chatTurns() {
         return new ChatTurns(context.createProducerTemplate(), "seda:conversation?waitForTaskToComplete=Never", chatMaxWaiting,
                 metrics);
+    }
+
+    /** Edited messages (route telegram-edit): a pool of its own, one connection (one consumer). */
+    @BindToRegistry("edits")
+    public dev.camelassistant.telegram.Edits edits(TelegramInbox inbox, ChatTurns chatTurns) {
+        return new dev.camelassistant.telegram.Edits(database.fastFailPool("edits", 1, 1000, Database.Commits.DURABLE), inbox,
+                chatTurns::replaceWaiting, audit, java.time.Duration.ofMinutes(editReanswerMinutes), java.time.Clock.systemUTC());
     }
 
     @BindToRegistry("typingIndicator")

@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads a Telegram update once and leaves plain headers for the routes to decide on:
- * {@code updateKind} (text, command or unsupported), {@code chatId}, {@code userId},
+ * {@code updateKind} (text, command, edit or unsupported), {@code chatId}, {@code userId},
  * {@code messageId}, {@code command}, {@code chatAllowed}, {@code chatIsAdmin}.
  * The text itself stays in the body and is never put into a header or a log line.
  */
@@ -25,6 +25,8 @@ public final class InboundMessages {
     public static final String CHAT_TYPE = "chatType";
     public static final String ALLOWED = "chatAllowed";
     public static final String ADMIN = "chatIsAdmin";
+    /** An edit's {@code edit_date} (Unix seconds). */
+    public static final String EDIT_DATE = "editDate";
 
     private static final Logger LOG = LoggerFactory.getLogger(InboundMessages.class);
 
@@ -53,6 +55,13 @@ public final class InboundMessages {
         in.setHeader(CHAT_TYPE, msg.getChat().getType());
         in.setHeader(ALLOWED, access.isAllowed(chatId));
         in.setHeader(ADMIN, access.isAdmin(chatId));
+        if (msg instanceof WholeMessage whole && whole.edited()) {
+            // a new text for a message sent before (telegram-edit decides what it changes)
+            in.setHeader(KIND, "edit");
+            in.setHeader(EDIT_DATE, whole.editDate());
+            LOG.debug("Edit from chat {} of message {}", chatId, msg.getMessageId());
+            return;
+        }
         String command = commandOf(msg.getText());
         in.setHeader(KIND, command == null ? "text" : "command");
         if (command != null) {

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import org.apache.camel.Endpoint;
 import org.apache.camel.component.telegram.TelegramEndpoint;
 import org.apache.camel.component.telegram.model.EditMessageTextMessage;
+import org.apache.camel.component.telegram.model.OutgoingMessage;
 import org.apache.camel.component.telegram.model.OutgoingTextMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,6 +79,30 @@ final class LinkPreviews {
     static void install(ObjectMapper mapper) {
         mapper.addMixIn(OutgoingTextMessage.class, PreviewOptions.class);
         mapper.addMixIn(EditMessageTextMessage.class, PreviewOptions.class);
+        mapper.addMixIn(OutgoingMessage.class, ReplyParameters.class);
+    }
+
+    /**
+     * A reply is written as the documented {@code reply_parameters} (Bot API 7.0), with
+     * {@code allow_sending_without_reply}: the answer still arrives if the user deleted the message it replies to
+     * (the model's {@code reply_to_message_id} would make Telegram refuse it with 400).
+     */
+    abstract static class ReplyParameters {
+        @JsonProperty("reply_parameters")
+        @JsonSerialize(using = ReplyTo.class)
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+        Long replyToMessageId;
+    }
+
+    /** {@code 42} → {@code {"message_id": 42, "allow_sending_without_reply": true}} */
+    static final class ReplyTo extends JsonSerializer<Long> {
+        @Override
+        public void serialize(Long messageId, JsonGenerator json, SerializerProvider provider) throws IOException {
+            json.writeStartObject();
+            json.writeNumberField("message_id", messageId);
+            json.writeBooleanField("allow_sending_without_reply", true);
+            json.writeEndObject();
+        }
     }
 
     /** Renames the model's {@code disableWebPagePreview} field and writes it as an object. */

@@ -71,7 +71,7 @@ public class Outbox {
     private static final int MAX_UNSAVED_MARKS = 100_000;
     private static final long LIVE_SETTLE_MS = 120_000;
     private static final String INSERT = "INSERT INTO telegram_outbox (chat_id, part_no, correlation_id, payload, edit_of,"
-            + " next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
+            + " next_attempt_at, created_at, reply_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 
     private final DataSource dataSource;
     private final CredentialCipher cipher;
@@ -126,6 +126,8 @@ public class Outbox {
         final String correlationId;
         final String html;
         final Integer editOf;
+        /** the message this part answers as a reply to (the first part of an edit's new answer), or null */
+        Long replyTo;
         final Instant createdAt;
         int attempts;
         volatile long notBefore;
@@ -209,9 +211,13 @@ public class Outbox {
         Instant now = Instant.now();
         List<Part> parts = new ArrayList<>(plan.size());
         long bytes = 0;
+        Long replyTo = in.getHeader(TelegramInbox.REPLY_TO, Long.class);
         for (int i = 0; i < plan.size(); i++) {
             Planned planned = plan.get(i);
             Part p = new Part(0, chatId, i, correlationId, planned.html(), planned.editOf(), now, 0, planned.notBefore(), null);
+            if (i == 0 && planned.editOf() == null) {
+                p.replyTo = replyTo;
+            }
             parts.add(p);
             bytes += p.bytes();
         }
@@ -340,6 +346,9 @@ public class Outbox {
         }
         if (part.editOf != null) {
             m.setHeader(LiveReplies.EDIT_OF, part.editOf);
+        }
+        if (part.replyTo != null) {
+            m.setHeader(TelegramInbox.REPLY_TO, part.replyTo);
         }
         m.setBody(part.html);
         exchange.setProperty(PART, part);
@@ -492,7 +501,7 @@ public class Outbox {
         UnreadableRows unreadable = new UnreadableRows(LOG, metrics, "telegram_outbox");
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT id, chat_id, part_no, correlation_id, payload, edit_of, attempts,"
-                     + " next_attempt_at, created_at FROM telegram_outbox WHERE state = 'pending' AND created_at < ? ORDER BY id")) {
+                     + " next_attempt_at, created_at, reply_to FROM telegram_outbox WHERE state = 'pending' AND created_at < ? ORDER BY id")) {
             ps.setTimestamp(1, Timestamp.from(startedAt));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -513,6 +522,8 @@ public class Outbox {
                     long editOf = rs.getLong(6);
                     Part p = new Part(id, chatId, partNo, correlationId, html, rs.wasNull() ? null : (int) editOf,
                             rs.getTimestamp(9).toInstant(), rs.getInt(7), rs.getTimestamp(8).getTime(), null);
+                    long replyTo = rs.getLong(10);
+                    p.replyTo = rs.wasNull() ? null : replyTo;
                     loaded.add(p);
                 }
             }
@@ -661,6 +672,11 @@ public class Outbox {
                 }
                 ps.setTimestamp(6, new Timestamp(Math.max(p.notBefore, p.createdAt.toEpochMilli())));
                 ps.setTimestamp(7, Timestamp.from(p.createdAt));
+                if (p.replyTo == null) {
+                    ps.setNull(8, Types.BIGINT);
+                } else {
+                    ps.setLong(8, p.replyTo);
+                }
                 ps.executeUpdate();
                 try (ResultSet keys = ps.getGeneratedKeys()) {
                     if (!keys.next()) {

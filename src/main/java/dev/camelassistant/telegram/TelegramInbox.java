@@ -48,6 +48,8 @@ import org.slf4j.LoggerFactory;
 public class TelegramInbox extends ServiceSupport implements IdempotentRepository {
 
     public static final String DUPLICATE = "inboxDuplicate";
+    /** Header: the Telegram message the reply is sent as a reply to (an edit answered again; telegram/Edits). */
+    public static final String REPLY_TO = "replyTo";
 
     private static final Logger LOG = LoggerFactory.getLogger(TelegramInbox.class);
     private static final int RECENT_KEYS = 20_000;
@@ -342,7 +344,7 @@ public class TelegramInbox extends ServiceSupport implements IdempotentRepositor
         List<Map<String, Object>> out = new ArrayList<>();
         UnreadableRows unreadable = new UnreadableRows(LOG, metrics, "telegram_inbox");
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT chat_id, message_id, correlation_id, user_id, payload"
+             PreparedStatement ps = c.prepareStatement("SELECT chat_id, message_id, correlation_id, user_id, payload, reply_to"
                      + " FROM telegram_inbox WHERE state = 'received' AND received_at < ? ORDER BY received_at, message_id")) {
             ps.setTimestamp(1, Timestamp.from(startedAt));
             try (ResultSet rs = ps.executeQuery()) {
@@ -363,6 +365,10 @@ public class TelegramInbox extends ServiceSupport implements IdempotentRepositor
                     m.put("correlationId", rs.getString(3));
                     m.put("userId", rs.getString(4));
                     m.put("text", text);
+                    long replyTo = rs.getLong(6);
+                    if (!rs.wasNull()) {
+                        m.put("replyTo", replyTo);
+                    }
                     synchronized (recent) {
                         recent.add(key);
                     }
@@ -383,6 +389,9 @@ public class TelegramInbox extends ServiceSupport implements IdempotentRepositor
         in.setHeader(TelegramConstants.TELEGRAM_CHAT_ID, m.get("chatId"));
         in.setHeader(Headers.USER_ID, m.get("userId"));
         in.setHeader(Headers.MESSAGE_ID, m.get("messageId"));
+        if (m.get("replyTo") != null) {
+            in.setHeader(REPLY_TO, m.get("replyTo"));
+        }
         in.setBody(m.get("text"));
         unanswered.add(m.get("chatId") + ":" + m.get("messageId"));
     }

@@ -10,6 +10,7 @@ import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.telegram.TelegramConstants;
+import org.apache.camel.component.telegram.model.OutgoingTextMessage;
 import org.apache.camel.component.telegram.TelegramMessage;
 import org.apache.camel.component.telegram.model.MessageResult;
 import org.apache.camel.support.service.ServiceHelper;
@@ -114,7 +115,13 @@ public class TelegramSender implements AutoCloseable {
     private static TelegramMessage textMessage(Message message, Integer editOf, String text, Object parseMode) {
         String chatId = message.getHeader(TelegramConstants.TELEGRAM_CHAT_ID, String.class);
         String mode = parseMode == null ? null : String.valueOf(parseMode);
-        return editOf != null ? LinkPreviews.edit(chatId, editOf, text, mode) : LinkPreviews.message(chatId, text, mode);
+        if (editOf != null) {
+            return LinkPreviews.edit(chatId, editOf, text, mode);
+        }
+        OutgoingTextMessage sent = LinkPreviews.message(chatId, text, mode);
+        // an edit's new answer replies to the edited message (written as reply_parameters: LinkPreviews)
+        sent.setReplyToMessageId(message.getHeader(TelegramInbox.REPLY_TO, Long.class));
+        return sent;
     }
 
     private void deliver(AsyncProducer producer, Exchange exchange) throws TelegramSendException {

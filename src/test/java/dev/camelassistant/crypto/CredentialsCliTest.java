@@ -139,10 +139,14 @@ class CredentialsCliTest {
         rotating.put("ENCRYPTION_KEYS_PREVIOUS", KEY_A);
         Result rotate = run(rotating, null, "credentials", "rotate");
         assertThat(rotate.exitCode()).isZero();
-        assertThat(rotate.stderr()).matches("camel-assistant: credentials: moved 1 row\\(s\\)\n"
-                                            + "camel-assistant: conversation_turns: moved 0 row\\(s\\)\n"
-                                            + "camel-assistant: telegram_inbox: moved 0 row\\(s\\)\n"
-                                            + "camel-assistant: telegram_outbox: moved 0 row\\(s\\)\n"
+        // one line per encrypted table, in EncryptedColumns' order: only the credential had a row
+        StringBuilder perTable = new StringBuilder();
+        for (EncryptedColumns.Column column : EncryptedColumns.ALL) {
+            perTable.append("camel-assistant: ").append(column.table()).append(": moved ")
+                    .append(column.table().equals("credentials") ? 1 : 0).append(" row\\(s\\)\n");
+        }
+        assertThat(EncryptedColumns.ALL.get(0).table()).isEqualTo("credentials");
+        assertThat(rotate.stderr()).matches(perTable
                                             + "camel-assistant: re-encrypted 1 row\\(s\\) under key version "
                                             + KeyRing.of(KEY_B).currentVersion() + " in \\d+ ms; no row is left under an"
                                             + " earlier key: the earlier keys can be removed from ENCRYPTION_KEYS_PREVIOUS\n");

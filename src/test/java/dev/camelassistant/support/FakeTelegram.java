@@ -137,6 +137,41 @@ public final class FakeTelegram implements AutoCloseable {
         return enqueue("message", message);
     }
 
+    /** The message id of a queued message update (sendText's return value is the update id). */
+    public long messageIdOf(long updateId) {
+        synchronized (pending) {
+            return queued.get(updateId).path("message").path("message_id").asLong();
+        }
+    }
+
+    /** Queues an {@code edited_message}: a new text for message {@code messageId} of a private chat. */
+    public long sendEdit(long chatId, long messageId, String text) {
+        ObjectNode message = JSON.createObjectNode();
+        message.put("message_id", messageId);
+        message.set("from", user(chatId));
+        message.set("chat", chat(chatId, "private"));
+        message.put("date", System.currentTimeMillis() / 1000 - 5);
+        message.put("edit_date", System.currentTimeMillis() / 1000);
+        message.put("text", text);
+        return enqueue("edited_message", message);
+    }
+
+    /** Queues a text message that replies to message {@code repliedTo} (whose text was {@code repliedText}). */
+    public long sendReply(long chatId, String text, long repliedTo, String repliedText) {
+        ObjectNode message = JSON.createObjectNode();
+        message.put("message_id", nextMessageId.getAndIncrement());
+        message.set("from", user(chatId));
+        message.set("chat", chat(chatId, "private"));
+        message.put("date", System.currentTimeMillis() / 1000);
+        message.put("text", text);
+        ObjectNode replied = message.putObject("reply_to_message");
+        replied.put("message_id", repliedTo);
+        replied.set("chat", chat(chatId, "private"));
+        replied.put("date", System.currentTimeMillis() / 1000 - 60);
+        replied.put("text", repliedText);
+        return enqueue("message", message);
+    }
+
     /** Queues a sticker (a message without text). */
     public long sendSticker(long chatId) {
         ObjectNode message = JSON.createObjectNode();

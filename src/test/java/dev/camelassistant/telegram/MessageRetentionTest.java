@@ -36,13 +36,19 @@ class MessageRetentionTest {
                 + " (1, 0, 'recent-sent', 'sent', now(), now() - interval '2 days', now() - interval '2 days'),"
                 + " (1, 0, 'old-pending', 'pending', now(), now() - interval '40 days', NULL)");
 
+        execute("INSERT INTO telegram_edits (chat_id, message_id, edit_date, received_at) VALUES"
+                + " (1, 1, 100, now() - interval '40 days'), (1, 2, 200, now() - interval '2 days')");
+
         long inbox;
         long outbox;
+        long edits;
         try (RetentionRoutes routes = new RetentionRoutes(DB.dataSource(), "message-cleanup", Map.of(
                 "inboxRetention", new MessageRetention(recorded::add, 30, 5000, "inbox_cleanup"),
-                "outboxRetention", new MessageRetention(recorded::add, 30, 5000, "outbox_cleanup")))) {
+                "outboxRetention", new MessageRetention(recorded::add, 30, 5000, "outbox_cleanup"),
+                "editsRetention", new MessageRetention(recorded::add, 30, 5000, "edits_cleanup")))) {
             inbox = routes.purge("inbox-purge");
             outbox = routes.purge("outbox-purge");
+            edits = routes.purge("edits-purge");
         }
 
         assertThat(inbox).isEqualTo(1);
@@ -50,7 +56,9 @@ class MessageRetentionTest {
         assertThat(strings("SELECT correlation_id FROM telegram_inbox ORDER BY message_id"))
                 .containsExactly("recent-answered", "old-unanswered");
         assertThat(strings("SELECT correlation_id FROM telegram_outbox ORDER BY id")).containsExactly("recent-sent", "old-pending");
-        assertThat(recorded).extracting(AuditEntry::action).containsExactly("inbox_cleanup", "outbox_cleanup");
+        assertThat(edits).isEqualTo(1);
+        assertThat(strings("SELECT edit_date::text FROM telegram_edits")).containsExactly("200");
+        assertThat(recorded).extracting(AuditEntry::action).containsExactly("inbox_cleanup", "outbox_cleanup", "edits_cleanup");
     }
 
     private static void execute(String sql) throws SQLException {
