@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.camelassistant.common.Headers;
-import dev.camelassistant.files.Attachment;
+import dev.camelassistant.files.FileReference;
 import dev.camelassistant.logging.CorrelationId;
 import dev.camelassistant.metrics.BotMetrics;
 import dev.camelassistant.metrics.BotMetrics.MessageKind;
@@ -52,7 +52,7 @@ public class AuditEvents {
 
     /** A file's kind, size and MIME type: never its name or bytes. */
     private static void putAttachment(Exchange exchange, Map<String, Object> meta) {
-        if (exchange.getMessage().getHeader(Attachment.HEADER) instanceof Attachment a) {
+        if (exchange.getMessage().getHeader(FileReference.HEADER) instanceof FileReference a) {
             meta.put("kind", a.kind());
             meta.put("fileSize", a.fileSize());
             if (a.mimeType() != null) {

@@ -48,7 +48,7 @@ public final class AttachmentBlocks {
     }
 
     /** The block for {@code bytes} of a file judged {@code verdict} (IMAGE, PDF or TEXT) before the download. */
-    public static Result of(FileTypes.Verdict verdict, byte[] bytes, Attachment attachment) {
+    public static Result of(FileTypes.Verdict verdict, byte[] bytes, FileReference attachment) {
         return switch (verdict) {
             case IMAGE -> image(bytes);
             case PDF -> pdf(bytes);

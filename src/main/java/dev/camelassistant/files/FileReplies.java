@@ -25,14 +25,14 @@ public final class FileReplies {
             Map.entry("poll", "polls"), Map.entry("dice", "dice"), Map.entry("game", "games"), Map.entry("story", "stories"),
             Map.entry("paid_media", "paid media"));
 
-    /** Inbound route: the reply to a message of header {@value Attachment#HEADER} that is not read. */
+    /** Inbound route: the reply to a message of header {@value FileReference#HEADER} that is not read. */
     public String unreadable(org.apache.camel.Exchange exchange) {
-        Attachment attachment = exchange.getMessage().getHeader(Attachment.HEADER, Attachment.class);
+        FileReference attachment = exchange.getMessage().getHeader(FileReference.HEADER, FileReference.class);
         return refusal(attachment, FileTypes.of(attachment));
     }
 
     /** The reply to a message the bot does not read, decided before any download (no getFile, no Claude). */
-    public String refusal(Attachment attachment, FileTypes.Verdict verdict) {
+    public String refusal(FileReference attachment, FileTypes.Verdict verdict) {
         return switch (verdict) {
             case TOO_BIG -> "That file is " + megabytes(attachment.fileSize()) + ": Telegram lets bots download files of at most 20 MB."
                             + " Could you send a smaller one, or the part you need?";
@@ -69,7 +69,7 @@ public final class FileReplies {
         return String.format(Locale.ROOT, "%.1f MB", bytes / (1024.0 * 1024.0));
     }
 
-    private static String typeOf(Attachment a) {
+    private static String typeOf(FileReference a) {
         if (a.mimeType() != null && !a.mimeType().isBlank() && !"application/octet-stream".equals(a.mimeType())) {
             return " (" + Markdown.escape(a.mimeType()) + ")";
         }

@@ -47,14 +47,14 @@ public final class FileTypes {
     private FileTypes() {
     }
 
-    public static Verdict of(Attachment a) {
-        if (!Attachment.PHOTO.equals(a.kind()) && !Attachment.DOCUMENT.equals(a.kind())) {
+    public static Verdict of(FileReference a) {
+        if (!FileReference.PHOTO.equals(a.kind()) && !FileReference.DOCUMENT.equals(a.kind())) {
             return Verdict.UNREADABLE_KIND;
         }
         if (a.fileSize() > TELEGRAM_MAX_BYTES) {
             return Verdict.TOO_BIG;
         }
-        if (Attachment.PHOTO.equals(a.kind())) {
+        if (FileReference.PHOTO.equals(a.kind())) {
             return Verdict.IMAGE;
         }
         String mime = a.mimeType() == null ? "" : a.mimeType();

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Files of Telegram messages, for Claude. {@link #fetch} (a step of the conversation route, off the poll
- * thread) turns the message's {@link Attachment} into exchange variable {@value #CLAUDE_ATTACHMENTS}, the
+ * thread) turns the message's {@link FileReference} into exchange variable {@value #CLAUDE_ATTACHMENTS}, the
  * Messages API content blocks that go before the user's text, or variable {@value #REFUSAL}, the reply
  * that is sent instead of asking Claude. {@link #blocksOf} does the same for any message's JSON (a
  * replied-to photo or PDF).
@@ -67,13 +67,13 @@ public class TelegramFiles {
      * a /forget confirmation): only then is the file fetched.
      */
     public boolean wanted(Exchange exchange) {
-        return exchange.getMessage().getHeader(Attachment.HEADER) != null && exchange.getVariable("budgetRefusal") == null
+        return exchange.getMessage().getHeader(FileReference.HEADER) != null && exchange.getVariable("budgetRefusal") == null
                && exchange.getVariable("memoryConfirmation") == null;
     }
 
-    /** Conversation route: the message's file (header {@value Attachment#HEADER}) as blocks, or the refusal. */
+    /** Conversation route: the message's file (header {@value FileReference#HEADER}) as blocks, or the refusal. */
     public void fetch(Exchange exchange) {
-        Attachment attachment = exchange.getMessage().getHeader(Attachment.HEADER, Attachment.class);
+        FileReference attachment = exchange.getMessage().getHeader(FileReference.HEADER, FileReference.class);
         if (attachment == null) {
             return;
         }
@@ -104,11 +104,11 @@ public class TelegramFiles {
      * cannot fetch: the reply that says so.
      */
     public Fetched blocksOf(JsonNode message) {
-        Attachment attachment = Attachment.of(message, Images.MAX_BYTES);
+        FileReference attachment = FileReference.of(message, Images.MAX_BYTES);
         return attachment == null ? new Fetched(List.of(), null) : fetch(attachment);
     }
 
-    Fetched fetch(Attachment attachment) {
+    Fetched fetch(FileReference attachment) {
         FileTypes.Verdict verdict = FileTypes.of(attachment);
         if (verdict != FileTypes.Verdict.IMAGE && verdict != FileTypes.Verdict.PDF && verdict != FileTypes.Verdict.TEXT) {
             return new Fetched(List.of(), replies.refusal(attachment, verdict));

@@ -3,7 +3,7 @@ package dev.camelassistant.telegram;
 import java.util.Locale;
 
 import dev.camelassistant.common.Headers;
-import dev.camelassistant.files.Attachment;
+import dev.camelassistant.files.FileReference;
 import dev.camelassistant.files.FileReplies;
 import dev.camelassistant.files.FileTypes;
 import dev.camelassistant.files.Images;
@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads a Telegram update once and leaves plain headers for the routes to decide on:
  * {@code updateKind} (text, command, edit, attachment: a file the bot reads, unreadable: one it does not
- * read, or unsupported), {@code attachment} (an {@link Attachment}, by reference), {@code chatId}, {@code userId},
+ * read, or unsupported), {@code fileReference} (a {@link FileReference}: a file, by reference), {@code chatId}, {@code userId},
  * {@code messageId}, {@code command}, {@code chatAllowed}, {@code chatIsAdmin}.
  * The text itself stays in the body and is never put into a header or a log line.
  */
@@ -45,8 +45,8 @@ public final class InboundMessages {
         Message in = exchange.getMessage();
         Object body = in.getBody();
         // a photo, a document, or a kind the bot does not read (voice, sticker, …): an edit never brings one
-        Attachment attachment = body instanceof WholeMessage whole && !whole.edited() && whole.getText() == null
-                ? Attachment.of(whole.json(), Images.MAX_BYTES) : null;
+        FileReference attachment = body instanceof WholeMessage whole && !whole.edited() && whole.getText() == null
+                ? FileReference.of(whole.json(), Images.MAX_BYTES) : null;
         if (!(body instanceof IncomingMessage msg) || msg.getText() == null && attachment == null || msg.getChat() == null
             || "channel".equals(msg.getChat().getType())) {
             in.setHeader(KIND, "unsupported");
@@ -73,7 +73,7 @@ public final class InboundMessages {
         if (attachment != null) {
             // what it is may be logged (kind, size, MIME type); its caption and file name are not
             FileTypes.Verdict verdict = FileTypes.of(attachment);
-            in.setHeader(Attachment.HEADER, attachment);
+            in.setHeader(FileReference.HEADER, attachment);
             in.setHeader(KIND, verdict == FileTypes.Verdict.IMAGE || verdict == FileTypes.Verdict.PDF
                                || verdict == FileTypes.Verdict.TEXT ? "attachment" : "unreadable");
             LOG.debug("Update from chat {} message {}: {}, {}", chatId, msg.getMessageId(), attachment, verdict);
@@ -94,7 +94,7 @@ public final class InboundMessages {
      */
     public String text(Exchange exchange) {
         IncomingMessage msg = exchange.getMessage().getBody(IncomingMessage.class);
-        Attachment attachment = exchange.getMessage().getHeader(Attachment.HEADER, Attachment.class);
+        FileReference attachment = exchange.getMessage().getHeader(FileReference.HEADER, FileReference.class);
         if (attachment == null || msg.getText() != null) {
             return msg.getText();
         }

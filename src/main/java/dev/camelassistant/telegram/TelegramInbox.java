@@ -21,7 +21,7 @@ import javax.sql.DataSource;
 import dev.camelassistant.common.Headers;
 import dev.camelassistant.crypto.CredentialAuthenticationException;
 import dev.camelassistant.crypto.CredentialCipher;
-import dev.camelassistant.files.Attachment;
+import dev.camelassistant.files.FileReference;
 import dev.camelassistant.logging.CorrelationId;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -142,7 +142,7 @@ public class TelegramInbox extends ServiceSupport implements IdempotentRepositor
         }
         unanswered.add(key);
         String text = in.getBody(String.class);
-        Attachment attachment = in.getHeader(Attachment.HEADER, Attachment.class);
+        FileReference attachment = in.getHeader(FileReference.HEADER, FileReference.class);
         Object[] row = {chatId, messageId, in.getHeader(CorrelationId.HEADER, String.class),
                         in.getHeader(Headers.USER_ID, String.class), seal(key, text), Timestamp.from(Instant.now()),
                         attachment == null ? null : sealAttachment(key, attachment)};
@@ -322,12 +322,12 @@ public class TelegramInbox extends ServiceSupport implements IdempotentRepositor
                     long messageId = rs.getLong(2);
                     String key = chatId + ":" + messageId;
                     String text;
-                    Attachment attachment;
+                    FileReference attachment;
                     try {
                         text = open(key, rs.getString(5));
                         String sealedAttachment = rs.getString(7);
                         attachment = sealedAttachment == null ? null
-                                : Attachment.fromJson(SealedText.open(cipher, ATTACHMENT_BINDING + key, sealedAttachment));
+                                : FileReference.fromJson(SealedText.open(cipher, ATTACHMENT_BINDING + key, sealedAttachment));
                     } catch (CredentialAuthenticationException | IllegalArgumentException e) {
                         unreadable.setAside(chatId, "message " + messageId, e);
                         continue;
@@ -370,7 +370,7 @@ public class TelegramInbox extends ServiceSupport implements IdempotentRepositor
         }
         if (m.get("attachment") != null) {
             // the file is fetched again by the conversation route
-            in.setHeader(Attachment.HEADER, m.get("attachment"));
+            in.setHeader(FileReference.HEADER, m.get("attachment"));
         }
         in.setBody(m.get("text"));
         unanswered.add(m.get("chatId") + ":" + m.get("messageId"));
@@ -412,8 +412,8 @@ public class TelegramInbox extends ServiceSupport implements IdempotentRepositor
         return SealedText.seal(cipher, "inbox:" + key, text);
     }
 
-    /** A message's file reference ({@link Attachment#toJson()}: file id, kind, size, MIME type, file name), sealed. */
-    private String sealAttachment(String key, Attachment attachment) {
+    /** A message's file reference ({@link FileReference#toJson()}: file id, kind, size, MIME type, file name), sealed. */
+    private String sealAttachment(String key, FileReference attachment) {
         return SealedText.seal(cipher, ATTACHMENT_BINDING + key, attachment.toJson());
     }
 

@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class FileTypesTest {
 
     static FileTypes.Verdict doc(String mime, String name) {
-        return FileTypes.of(new Attachment("document", "f", 100, mime, name));
+        return FileTypes.of(new FileReference("document", "f", 100, mime, name));
     }
 
     @Test
@@ -34,15 +34,15 @@ class FileTypesTest {
 
     @Test
     void photosAndTelegramsDownloadLimit() {
-        assertThat(FileTypes.of(new Attachment("photo", "p", 20L * 1024 * 1024, "image/jpeg", null))).isEqualTo(IMAGE);
-        assertThat(FileTypes.of(new Attachment("photo", "p", 20L * 1024 * 1024 + 1, "image/jpeg", null))).isEqualTo(TOO_BIG);
-        assertThat(FileTypes.of(new Attachment("document", "d", 20L * 1024 * 1024 + 1, "text/plain", "a.txt"))).isEqualTo(TOO_BIG);
+        assertThat(FileTypes.of(new FileReference("photo", "p", 20L * 1024 * 1024, "image/jpeg", null))).isEqualTo(IMAGE);
+        assertThat(FileTypes.of(new FileReference("photo", "p", 20L * 1024 * 1024 + 1, "image/jpeg", null))).isEqualTo(TOO_BIG);
+        assertThat(FileTypes.of(new FileReference("document", "d", 20L * 1024 * 1024 + 1, "text/plain", "a.txt"))).isEqualTo(TOO_BIG);
     }
 
     @Test
     void otherKindsAreNotReadWhateverTheirSize() {
-        assertThat(FileTypes.of(new Attachment("voice", "v", 4, "audio/ogg", null))).isEqualTo(UNREADABLE_KIND);
-        assertThat(FileTypes.of(new Attachment("video", "v", 50_000_000, "video/mp4", null))).isEqualTo(UNREADABLE_KIND);
-        assertThat(FileTypes.of(new Attachment("sticker", "s", 0, null, null))).isEqualTo(UNREADABLE_KIND);
+        assertThat(FileTypes.of(new FileReference("voice", "v", 4, "audio/ogg", null))).isEqualTo(UNREADABLE_KIND);
+        assertThat(FileTypes.of(new FileReference("video", "v", 50_000_000, "video/mp4", null))).isEqualTo(UNREADABLE_KIND);
+        assertThat(FileTypes.of(new FileReference("sticker", "s", 0, null, null))).isEqualTo(UNREADABLE_KIND);
     }
 }

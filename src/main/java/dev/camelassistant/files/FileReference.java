@@ -14,10 +14,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * a message resumed after a restart fetches its file again. Kind, size and MIME type may be logged and
  * audited; the file name is what the person wrote and is not.
  */
-public record Attachment(String kind, String fileId, long fileSize, String mimeType, String fileName) {
+public record FileReference(String kind, String fileId, long fileSize, String mimeType, String fileName) {
 
-    /** Exchange header of a message with an attachment (an {@link Attachment}). */
-    public static final String HEADER = "attachment";
+    /** Exchange header of a message with an attachment (an {@link FileReference}). */
+    public static final String HEADER = "fileReference";
 
     public static final String PHOTO = "photo";
     public static final String DOCUMENT = "document";
@@ -33,7 +33,7 @@ public record Attachment(String kind, String fileId, long fileSize, String mimeT
      * whose {@code file_size} fits {@code photoBytes} (what Claude takes without scaling), else the
      * smallest, which is scaled down later.
      */
-    public static Attachment of(JsonNode message, long photoBytes) {
+    public static FileReference of(JsonNode message, long photoBytes) {
         if (message == null) {
             return null;
         }
@@ -51,17 +51,17 @@ public record Attachment(String kind, String fileId, long fileSize, String mimeT
                 }
             }
             JsonNode size = chosen != null ? chosen : smallest;
-            return new Attachment(PHOTO, size.path("file_id").asText(), size.path("file_size").asLong(0), "image/jpeg", null);
+            return new FileReference(PHOTO, size.path("file_id").asText(), size.path("file_size").asLong(0), "image/jpeg", null);
         }
         JsonNode document = message.get("document");
         if (document != null && document.isObject()) {
-            return new Attachment(DOCUMENT, document.path("file_id").asText(), document.path("file_size").asLong(0),
+            return new FileReference(DOCUMENT, document.path("file_id").asText(), document.path("file_size").asLong(0),
                     lower(document.path("mime_type").asText(null)), document.path("file_name").asText(null));
         }
         for (String kind : UNREADABLE) {
             JsonNode node = message.get(kind);
             if (node != null && !node.isNull()) {
-                return new Attachment(kind, node.path("file_id").asText(null), node.path("file_size").asLong(0),
+                return new FileReference(kind, node.path("file_id").asText(null), node.path("file_size").asLong(0),
                         lower(node.path("mime_type").asText(null)), null);
             }
         }
@@ -89,10 +89,10 @@ public record Attachment(String kind, String fileId, long fileSize, String mimeT
     }
 
     /** The reverse of {@link #toJson()}. */
-    public static Attachment fromJson(String json) {
+    public static FileReference fromJson(String json) {
         try {
             JsonNode o = JSON.readTree(json);
-            return new Attachment(o.path("kind").asText(), o.path("file_id").asText(), o.path("file_size").asLong(0),
+            return new FileReference(o.path("kind").asText(), o.path("file_id").asText(), o.path("file_size").asLong(0),
                     o.path("mime_type").asText(null), o.path("file_name").asText(null));
         } catch (java.io.IOException e) {
             throw new IllegalArgumentException("not an attachment reference");

@@ -18,38 +18,38 @@ class AttachmentTest {
     void aPhotoTakesTheLargestSizeThatFits() throws Exception {
         JsonNode msg = json("{'photo':[{'file_id':'s','file_size':1000},{'file_id':'m','file_size':90000},"
                             + "{'file_id':'l','file_size':4000000}]}");
-        assertThat(Attachment.of(msg, Images.MAX_BYTES).fileId()).isEqualTo("m");
-        assertThat(Attachment.of(msg, 5_000_000).fileId()).isEqualTo("l");
+        assertThat(FileReference.of(msg, Images.MAX_BYTES).fileId()).isEqualTo("m");
+        assertThat(FileReference.of(msg, 5_000_000).fileId()).isEqualTo("l");
     }
 
     @Test
     void aPhotoWithNoSizeThatFitsTakesTheSmallest() throws Exception {
         JsonNode msg = json("{'photo':[{'file_id':'l','file_size':9000000},{'file_id':'m','file_size':6000000}]}");
-        Attachment a = Attachment.of(msg, Images.MAX_BYTES);
+        FileReference a = FileReference.of(msg, Images.MAX_BYTES);
         assertThat(a.fileId()).isEqualTo("m");
-        assertThat(a.kind()).isEqualTo(Attachment.PHOTO);
+        assertThat(a.kind()).isEqualTo(FileReference.PHOTO);
         assertThat(a.fileSize()).isEqualTo(6000000);
     }
 
     @Test
     void documentsVoiceAndTextMessages() throws Exception {
-        Attachment doc = Attachment.of(json("{'caption':'x','document':{'file_id':'d','file_name':'Report.PDF',"
+        FileReference doc = FileReference.of(json("{'caption':'x','document':{'file_id':'d','file_name':'Report.PDF',"
                                             + "'mime_type':'Application/PDF','file_size':12}}"), Images.MAX_BYTES);
-        assertThat(doc).isEqualTo(new Attachment("document", "d", 12, "application/pdf", "Report.PDF"));
+        assertThat(doc).isEqualTo(new FileReference("document", "d", 12, "application/pdf", "Report.PDF"));
         assertThat(doc.extension()).isEqualTo("pdf");
-        assertThat(Attachment.of(json("{'voice':{'file_id':'v','mime_type':'audio/ogg','file_size':4}}"), 1).kind()).isEqualTo("voice");
-        assertThat(Attachment.of(json("{'sticker':{'file_id':'s'}}"), 1).kind()).isEqualTo("sticker");
-        assertThat(Attachment.of(json("{'location':{'latitude':1,'longitude':2}}"), 1).kind()).isEqualTo("location");
-        assertThat(Attachment.of(json("{'text':'hello'}"), 1)).isNull();
-        assertThat(Attachment.of(null, 1)).isNull();
+        assertThat(FileReference.of(json("{'voice':{'file_id':'v','mime_type':'audio/ogg','file_size':4}}"), 1).kind()).isEqualTo("voice");
+        assertThat(FileReference.of(json("{'sticker':{'file_id':'s'}}"), 1).kind()).isEqualTo("sticker");
+        assertThat(FileReference.of(json("{'location':{'latitude':1,'longitude':2}}"), 1).kind()).isEqualTo("location");
+        assertThat(FileReference.of(json("{'text':'hello'}"), 1)).isNull();
+        assertThat(FileReference.of(null, 1)).isNull();
     }
 
     @Test
     void survivesItsJsonAndNeverPrintsTheFileName() {
-        Attachment a = new Attachment("document", "BQAC-x_1", 2048, "text/plain", "secret plans.txt");
-        assertThat(Attachment.fromJson(a.toJson())).isEqualTo(a);
+        FileReference a = new FileReference("document", "BQAC-x_1", 2048, "text/plain", "secret plans.txt");
+        assertThat(FileReference.fromJson(a.toJson())).isEqualTo(a);
         assertThat(a.toString()).contains("document", "2048", "text/plain").doesNotContain("secret");
-        Attachment photo = new Attachment("photo", "p", 1, "image/jpeg", null);
-        assertThat(Attachment.fromJson(photo.toJson())).isEqualTo(photo);
+        FileReference photo = new FileReference("photo", "p", 1, "image/jpeg", null);
+        assertThat(FileReference.fromJson(photo.toJson())).isEqualTo(photo);
     }
 }
