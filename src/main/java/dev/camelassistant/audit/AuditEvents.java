@@ -8,6 +8,7 @@ import dev.camelassistant.files.FileReference;
 import dev.camelassistant.logging.CorrelationId;
 import dev.camelassistant.metrics.BotMetrics;
 import dev.camelassistant.metrics.BotMetrics.MessageKind;
+import dev.camelassistant.telegram.Bursts;
 import org.apache.camel.Exchange;
 
 /**
@@ -76,6 +77,17 @@ public class AuditEvents {
         Map<String, Object> meta = base(exchange);
         meta.put("reason", "too many messages waiting");
         record(exchange, "chat_over_limit", meta, AuditEntry.Status.ERROR, null, null);
+    }
+
+    /**
+     * Messages of one chat that waited while its previous turn was with Claude go to Claude as this one
+     * turn: how many, and their ids (variables set by {@link Bursts}), never their texts.
+     */
+    public void burstCombined(Exchange exchange) {
+        Map<String, Object> meta = base(exchange);
+        meta.put("messagesCombined", exchange.getVariable(Bursts.COMBINED));
+        meta.put("messageIds", exchange.getVariable(Bursts.MESSAGE_IDS));
+        record(exchange, "burst_combined", meta, AuditEntry.Status.SUCCESS, null, null);
     }
 
     public void command(Exchange exchange) {

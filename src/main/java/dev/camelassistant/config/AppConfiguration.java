@@ -24,7 +24,8 @@ public final class AppConfiguration {
             UsageConfiguration.class,
             HealthConfiguration.class,
             MemoryConfiguration.class,
-            RemindersConfiguration.class);
+            RemindersConfiguration.class,
+            ClaudeRetriesConfiguration.class);
 
     private AppConfiguration() {
     }

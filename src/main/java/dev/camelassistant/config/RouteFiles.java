@@ -18,9 +18,12 @@ public final class RouteFiles {
 
     /** Shared by every role. */
     static final List<String> COMMON = List.of("error-handling", "audit");
-    /** Telegram, Claude, probes and alerts; reminders fire through the outbox and the conversation, so here too. */
+    /**
+     * Telegram, Claude, probes and alerts; reminders and Claude's kept promises (claude-retries) go through
+     * the outbox and the conversation, so here too.
+     */
     static final List<String> BOT = List.of("telegram-inbound", "telegram-outbound", "conversation", "claude",
-            "health", "alert", "usage", "memory", "reminders");
+            "health", "alert", "usage", "memory", "reminders", "claude-retries");
     /** Scheduled jobs (retention: the route template the three cleanups are made from). */
     static final List<String> WORKER = List.of("retention", "audit-cleanup", "conversation-cleanup", "message-cleanup");
 

@@ -36,13 +36,18 @@ public final class ContextWindow {
         return text == null ? 0 : (int) Math.ceil(text.length() / CHARS_PER_TOKEN);
     }
 
-    /** Estimated tokens of turns (unscaled). */
+    /** Estimated tokens of turns (unscaled): their text, and their attachments as counted when stored. */
     public static int estimate(List<Turn> turns) {
         int sum = 0;
         for (Turn t : turns) {
-            sum += estimate(t.text());
+            sum += estimate(t);
         }
         return sum;
+    }
+
+    /** Estimated tokens of one turn: its text and its attachments. */
+    public static int estimate(Turn turn) {
+        return estimate(turn.text()) + turn.attachmentTokens();
     }
 
     /** counted / estimated, within [0.5, 4]; 1 when either is unknown. */
@@ -67,15 +72,33 @@ public final class ContextWindow {
      */
     public static List<Turn> select(List<Turn> history, int maxInputTokens, String systemPrompt, String userText,
                                     double ratio) {
+        return select(history, maxInputTokens, systemPrompt, Turn.user(userText), ratio);
+    }
+
+    /**
+     * As {@link #select(List, int, String, String, double)}, for a question that may carry attachments. An
+     * earlier exchange whose photos or documents no longer fit goes on without them (its text says so)
+     * rather than being dropped whole, as long as its text fits.
+     */
+    public static List<Turn> select(List<Turn> history, int maxInputTokens, String systemPrompt, Turn question,
+                                    double ratio) {
         double r = clampRatio(ratio);
-        long budget = maxInputTokens - scaled(estimate(systemPrompt), r) - scaled(estimate(userText), r);
-        List<Turn[]> exchanges = exchanges(history);
+        long budget = maxInputTokens - scaled(estimate(systemPrompt), r) - scaled(estimate(question), r);
+        List<Turn[]> exchanges = new ArrayList<>(exchanges(history));
         // the oldest exchange that may stay: the newest exchanges are kept, none skipped over to fill a gap
         int first = exchanges.size();
         long used = 0;
         while (first > 0) {
             Turn[] e = exchanges.get(first - 1);
-            long cost = scaled(estimate(e[0].text()), r) + scaled(estimate(e[1].text()), r);
+            long cost = scaled(estimate(e[0]), r) + scaled(estimate(e[1]), r);
+            if (used + cost > budget && !e[0].attachments().isEmpty()) {
+                Turn[] lighter = {e[0].withoutAttachments(), e[1]};
+                long lighterCost = scaled(estimate(lighter[0]), r) + scaled(estimate(lighter[1]), r);
+                if (used + lighterCost <= budget) {
+                    exchanges.set(first - 1, lighter);
+                    cost = lighterCost;
+                }
+            }
             if (used + cost > budget) {
                 break;
             }
@@ -115,7 +138,7 @@ public final class ContextWindow {
                 }
             }
             Turn[] e = exchanges.get(i);
-            offset += estimate(e[0].text()) + estimate(e[1].text());
+            offset += estimate(e[0]) + estimate(e[1]);
         }
         return first;
     }

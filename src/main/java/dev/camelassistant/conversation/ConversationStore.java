@@ -13,6 +13,9 @@ import javax.sql.DataSource;
 import dev.camelassistant.crypto.CredentialAuthenticationException;
 import dev.camelassistant.crypto.CredentialCipher;
 import dev.camelassistant.crypto.EncryptedPayload;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.camelassistant.llm.Attachment;
 import dev.camelassistant.llm.Turn;
 
 /**
@@ -28,6 +31,8 @@ public class ConversationStore {
     public record Current(Long id, double tokenRatio, List<Turn> turns) {
         static final Current NONE = new Current(null, 1.0, List.of());
     }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final DataSource dataSource;
     private final CredentialCipher cipher;
@@ -72,6 +77,7 @@ public class ConversationStore {
                 return Current.NONE;
             }
             List<Turn> turns = new ArrayList<>();
+            List<Integer> seqs = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT seq, role, ciphertext, iv, tag, key_version FROM ("
                     + " SELECT seq, role, ciphertext, iv, tag, key_version,"
                     + " sum(length(ciphertext)) OVER (ORDER BY seq DESC) - length(ciphertext) AS newer"
@@ -84,8 +90,12 @@ public class ConversationStore {
                         EncryptedPayload payload = new EncryptedPayload(rs.getString(3), rs.getString(4), rs.getString(5),
                                 rs.getString(6));
                         turns.add(new Turn(role, cipher.decrypt(payload, aad(chatId, id, rs.getInt(1), role))));
+                        seqs.add(rs.getInt(1));
                     }
                 }
+            }
+            if (!seqs.isEmpty()) {
+                withAttachments(c, chatId, id, seqs, turns);
             }
             return new Current(id, ratio, turns);
         }
@@ -98,6 +108,12 @@ public class ConversationStore {
      * @param tokenRatio the ratio measured with this answer, or null to keep the stored one
      */
     public void append(long chatId, boolean startFresh, String question, String answer, Double tokenRatio)
+            throws SQLException {
+        append(chatId, startFresh, Turn.user(question), answer, tokenRatio);
+    }
+
+    /** As {@link #append(long, boolean, String, String, Double)}, with the photos and documents of the question. */
+    public void append(long chatId, boolean startFresh, Turn question, String answer, Double tokenRatio)
             throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
@@ -118,10 +134,11 @@ public class ConversationStore {
                 }
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO conversation_turns"
                         + " (conversation_id, seq, role, ciphertext, iv, tag, key_version) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-                    insertTurn(ps, chatId, id, seq + 1, Turn.user(question));
+                    insertTurn(ps, chatId, id, seq + 1, new Turn(Turn.Role.USER, question.text()));
                     insertTurn(ps, chatId, id, seq + 2, Turn.assistant(answer));
                     ps.executeBatch();
                 }
+                insertAttachments(c, chatId, id, seq + 1, question.attachments());
                 try (PreparedStatement ps = c.prepareStatement("UPDATE conversations SET last_activity_at = now(),"
                         + " token_ratio = coalesce(?, token_ratio) WHERE id = ?")) {
                     if (tokenRatio == null) {
@@ -144,6 +161,58 @@ public class ConversationStore {
     public boolean startNew(long chatId) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             return end(c, chatId) > 0;
+        }
+    }
+
+    /** The binding of an attachment: chat, conversation, turn and position (EncryptedColumns has the same in SQL). */
+    static String attachmentAad(long chatId, long conversationId, int seq, int position) {
+        return "attachment:" + chatId + ":" + conversationId + ":" + seq + ":" + position;
+    }
+
+    private void insertAttachments(Connection c, long chatId, long id, int seq, List<Attachment> attachments) throws SQLException {
+        if (attachments.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO conversation_attachments"
+                + " (conversation_id, seq, position, payload, tokens) VALUES (?, ?, ?, ?, ?)")) {
+            for (int i = 0; i < attachments.size(); i++) {
+                ps.setLong(1, id);
+                ps.setInt(2, seq);
+                ps.setInt(3, i);
+                ps.setString(4, cipher.encrypt(attachments.get(i).block().toString(), attachmentAad(chatId, id, seq, i)).sealed());
+                ps.setInt(5, attachments.get(i).tokens());
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    /** The loaded user turns get their attachments back, decrypted, in order. */
+    private void withAttachments(Connection c, long chatId, long id, List<Integer> seqs, List<Turn> turns) throws SQLException {
+        java.util.Map<Integer, List<Attachment>> bySeq = new java.util.HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT seq, position, payload, tokens FROM conversation_attachments"
+                + " WHERE conversation_id = ? AND seq >= ? ORDER BY seq, position")) {
+            ps.setLong(1, id);
+            ps.setInt(2, seqs.get(0));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String json = cipher.decrypt(EncryptedPayload.fromSealed(rs.getString(3)),
+                            attachmentAad(chatId, id, rs.getInt(1), rs.getInt(2)));
+                    ObjectNode block;
+                    try {
+                        block = (ObjectNode) JSON.readTree(json);
+                    } catch (java.io.IOException | ClassCastException e) {
+                        throw new IllegalArgumentException("an attachment is not a content block");
+                    }
+                    bySeq.computeIfAbsent(rs.getInt(1), k -> new ArrayList<>()).add(new Attachment(block, rs.getInt(4)));
+                }
+            }
+        }
+        for (int i = 0; i < turns.size(); i++) {
+            List<Attachment> found = bySeq.get(seqs.get(i));
+            if (found != null) {
+                Turn t = turns.get(i);
+                turns.set(i, new Turn(t.role(), t.text(), found));
+            }
         }
     }
 

@@ -5,6 +5,7 @@ import java.util.List;
 
 import dev.camelassistant.common.Headers;
 import dev.camelassistant.crypto.CredentialAuthenticationException;
+import dev.camelassistant.llm.Attachment;
 import dev.camelassistant.llm.ClaudeClient;
 import dev.camelassistant.llm.ToolTurns;
 import dev.camelassistant.llm.Turn;
@@ -26,7 +27,7 @@ import org.slf4j.LoggerFactory;
 public class Conversations {
 
     /** Exchange variables between load and remember. */
-    static final String QUESTION = "conversationQuestion";
+    public static final String QUESTION = "conversationQuestion";
     static final String ESTIMATE = "conversationEstimatedTokens";
     static final String START_FRESH = "conversationStartFresh";
 
@@ -68,9 +69,11 @@ public class Conversations {
         // the chat's notes (memoryNotes.load, before this step) are part of the system prompt's share of the budget
         String notes = exchange.getVariable(ClaudeClient.NOTES, String.class);
         String system = notes == null || notes.isBlank() ? systemPrompt : systemPrompt + "\n\n" + notes;
-        List<Turn> window = ContextWindow.select(current.turns(), maxInputTokens, system, question,
-                current.tokenRatio());
-        int estimate = ContextWindow.estimate(system) + ContextWindow.estimate(window) + ContextWindow.estimate(question);
+        @SuppressWarnings("unchecked")
+        List<Attachment> attachments = exchange.getVariable(ClaudeClient.ATTACHMENTS, List.class);
+        Turn asked = new Turn(Turn.Role.USER, question, attachments);
+        List<Turn> window = ContextWindow.select(current.turns(), maxInputTokens, system, asked, current.tokenRatio());
+        int estimate = ContextWindow.estimate(system) + ContextWindow.estimate(window) + ContextWindow.estimate(asked);
         if (window.size() < current.turns().size()) {
             LOG.debug("Conversation of chat {}: sending the newest {} of {} turns (token budget {})", chatId,
                     window.size(), current.turns().size(), maxInputTokens);
@@ -108,7 +111,10 @@ public class Conversations {
             return;
         }
         try {
-            store.append(chatId, Boolean.TRUE.equals(exchange.getVariable(START_FRESH, Boolean.class)), question, answer, ratio);
+            @SuppressWarnings("unchecked")
+            List<Attachment> attachments = exchange.getVariable(ClaudeClient.ATTACHMENTS, List.class);
+            store.append(chatId, Boolean.TRUE.equals(exchange.getVariable(START_FRESH, Boolean.class)),
+                    new Turn(Turn.Role.USER, question, attachments), answer, ratio);
         } catch (SQLException e) {
             databaseFailed(e, "this exchange is not remembered");
         }

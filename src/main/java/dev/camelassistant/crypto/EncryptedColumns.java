@@ -59,7 +59,13 @@ public final class EncryptedColumns {
             // MemoryStore.aad
             columns("memory_notes", "id", "'memory:' || t.chat_id || ':' || t.id"),
             // ReminderStore.binding
-            sealed("reminders", "payload", "id", "'reminder:' || t.chat_id || ':' || t.id"));
+            sealed("reminders", "payload", "id", "'reminder:' || t.chat_id || ':' || t.id"),
+            // ClaudeRetryStore.binding
+            sealed("claude_retries", "payload", "id", "'claude_retry:' || t.chat_id || ':' || t.id"),
+            // ConversationStore.attachmentAad
+            sealed("conversation_attachments", "payload", "conversation_id, seq, position",
+                    "'attachment:' || (SELECT c.chat_id FROM conversations c WHERE c.id = t.conversation_id)"
+                    + " || ':' || t.conversation_id || ':' || t.seq || ':' || t.position"));
 
     private EncryptedColumns() {
     }

@@ -14,6 +14,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.camelassistant.audit.AuditEntry;
 import dev.camelassistant.audit.AuditEvents;
+import dev.camelassistant.llm.Attachment;
+import dev.camelassistant.llm.ClaudeClient;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
@@ -33,8 +35,11 @@ import org.slf4j.LoggerFactory;
  */
 public class TelegramFiles {
 
-    /** Exchange variable: {@code List<ObjectNode>}, the content blocks of the message's files, in order. */
-    public static final String CLAUDE_ATTACHMENTS = "claudeAttachments";
+    /**
+     * Exchange variable {@value ClaudeClient#ATTACHMENTS}: {@code List<llm.Attachment>}, the content blocks of the
+     * message's files (with their token estimates), in order, put before the user's text by ClaudeClient.
+     */
+    public static final String CLAUDE_ATTACHMENTS = ClaudeClient.ATTACHMENTS;
     /** Exchange variable: the reply sent instead of asking Claude (a file that cannot be read). */
     public static final String REFUSAL = "attachmentRefusal";
     /** Variables of route telegram-file. */
@@ -92,7 +97,9 @@ public class TelegramFiles {
             LOG.info("File of message {} not given to Claude: {}", exchange.getMessage().getHeader("messageId"), attachment);
             audit.action(exchange, "attachment_not_read", meta, AuditEntry.Status.ERROR, null, null);
         } else {
-            exchange.setVariable(CLAUDE_ATTACHMENTS, fetched.blocks());
+            List<Attachment> attachments = new ArrayList<>(fetched.blocks().size());
+            fetched.blocks().forEach(block -> attachments.add(Attachment.of(block)));
+            exchange.setVariable(CLAUDE_ATTACHMENTS, attachments);
             LOG.info("File of message {} read for Claude in {} ms: {}", exchange.getMessage().getHeader("messageId"), ms, attachment);
             audit.action(exchange, "attachment_read", meta, AuditEntry.Status.SUCCESS, null, null);
         }

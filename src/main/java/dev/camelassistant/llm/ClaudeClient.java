@@ -52,6 +52,8 @@ public class ClaudeClient {
     public static final String HISTORY = "conversationHistory";
     /** Exchange variable: the input tokens of the answer, cached or not (input + cache creation + cache read). */
     public static final String INPUT_TOKENS = "claudeInputTokens";
+    /** Exchange variable: the photos and documents of the user's message ({@code List<Attachment>}), before its text. */
+    public static final String ATTACHMENTS = "claudeAttachments";
     /** Exchange variable: the chat's long-term notes, as the system prompt's own block (absent: none). */
     public static final String NOTES = "memoryNotes";
     public static final String CUT_NOTE = "\n\n(The answer was cut short because it reached the length limit.)";
@@ -109,7 +111,10 @@ public class ClaudeClient {
         @SuppressWarnings("unchecked")
         List<Turn> history = exchange.getVariable(HISTORY, List.class);
         in.setHeader("userTextLength", text == null ? 0 : text.length());
-        in.setBody(requestBody(history == null ? List.of() : history, text == null ? "" : text,
+        @SuppressWarnings("unchecked")
+        List<Attachment> attachments = exchange.getVariable(ATTACHMENTS, List.class);
+        Turn question = new Turn(Turn.Role.USER, text == null ? "" : text, attachments);
+        in.setBody(requestBody(history == null ? List.of() : history, question,
                 exchange.getVariable(NOTES, String.class), turns == null ? null : turns.now(),
                 turns == null ? null : turns.followUp()).toString());
         in.setHeader("x-api-key", apiKey);
@@ -125,7 +130,7 @@ public class ClaudeClient {
      * assistant (the conversation store's window guarantees it).
      */
     public ObjectNode requestBody(List<Turn> history, String text) {
-        return requestBody(history, text, null, null, null);
+        return requestBody(history, Turn.user(text), null, null, null);
     }
 
     /**
@@ -134,7 +139,7 @@ public class ClaudeClient {
      * the earlier turns, the question, and the turns of the tool loop so far ({@code followUp}, its last
      * block marked: the next round reads this round from the cache).
      */
-    ObjectNode requestBody(List<Turn> history, String text, String notes, String now, ArrayNode followUp) {
+    ObjectNode requestBody(List<Turn> history, Turn question, String notes, String now, ArrayNode followUp) {
         ObjectNode body = JSON.createObjectNode();
         body.put("model", model);
         body.put("max_tokens", maxTokens);
@@ -163,12 +168,25 @@ public class ClaudeClient {
             ObjectNode message = messages.addObject().put("role", turn.role().apiName());
             if (i == history.size() - 1) {
                 // the end of the stable prefix: the next request reads everything up to here from the cache
-                cacheMark(message.putArray("content").addObject().put("type", "text").put("text", turn.text()));
-            } else {
+                ArrayNode content = message.putArray("content");
+                turn.attachments().forEach(a -> content.add(a.block()));
+                cacheMark(content.addObject().put("type", "text").put("text", turn.text()));
+            } else if (turn.attachments().isEmpty()) {
                 message.put("content", turn.text());
+            } else {
+                ArrayNode content = message.putArray("content");
+                turn.attachments().forEach(a -> content.add(a.block()));
+                content.addObject().put("type", "text").put("text", turn.text());
             }
         }
-        messages.addObject().put("role", "user").put("content", text);
+        if (question.attachments().isEmpty()) {
+            messages.addObject().put("role", "user").put("content", question.text());
+        } else {
+            // the photos and documents first, then the text that asks about them (Anthropic's advice)
+            ArrayNode content = messages.addObject().put("role", "user").putArray("content");
+            question.attachments().forEach(a -> content.add(a.block()));
+            content.addObject().put("type", "text").put("text", question.text());
+        }
         if (followUp != null && !followUp.isEmpty()) {
             ArrayNode turns = followUp.deepCopy();
             JsonNode last = turns.get(turns.size() - 1).path("content");

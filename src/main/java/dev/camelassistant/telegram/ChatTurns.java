@@ -1,6 +1,8 @@
 package dev.camelassistant.telegram;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -13,10 +15,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One message per chat with Claude at a time, in the order they came, without a thread waiting for
- * its turn: while a chat has a message in the conversation route, its next messages wait here (in
- * memory, as exchanges) and the chat's next one is handed to that route when the current one
- * completes. Other chats are never held up by a busy one.
+ * One turn per chat with Claude at a time, in the order the messages came, without a thread waiting for
+ * its turn: while a chat has a turn in the conversation route, its next messages wait here (in memory,
+ * as exchanges) and when the current turn completes the chat's waiting messages go on as one turn
+ * ({@link Bursts}: their texts in order, answered once). A command waiting among them ends the
+ * collection and is a turn of its own, in its place. The first message of an idle chat goes at once.
+ * Other chats are never held up by a busy one.
+ * <p>
+ * A waiting message can still be changed ({@link #replaceWaiting}, for an edit made before it was sent).
  * <p>
  * Waiting messages are recorded in the inbox, so after a crash they are finished like the others.
  * <p>
@@ -111,7 +117,7 @@ public final class ChatTurns {
         return maxWaitingPerChat;
     }
 
-    /** In the conversation route: when this exchange completes (answered or failed), the chat's next message goes. */
+    /** In the conversation route: when this exchange completes (answered or failed), the chat's next turn goes. */
     public void hold(Exchange exchange) {
         String chat = chatId(exchange);
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
@@ -123,36 +129,52 @@ public final class ChatTurns {
     }
 
     private void next(String chat) {
-        Exchange[] next = {null};
+        List<Exchange> run = new ArrayList<>();
         chats.computeIfPresent(chat, (k, line) -> {
-            next[0] = line.queue.pollFirst();
+            Exchange head = line.queue.pollFirst();
+            if (head != null) {
+                run.add(head);
+                // the user's messages up to the next command (or bot-written message) become one turn
+                while (Bursts.joinable(head) && line.queue.peekFirst() != null && Bursts.joinable(line.queue.peekFirst())) {
+                    run.add(line.queue.pollFirst());
+                }
+            }
             if (line.queue.size() <= maxWaitingPerChat / 2) {
                 line.toldToSlowDown = false;
             }
-            return next[0] == null ? null : line;
+            return run.isEmpty() ? null : line;
         });
-        if (next[0] == null) {
+        if (run.isEmpty()) {
             return;
         }
-        waiting.decrementAndGet();
-        Exchange sent = template.send(conversationUri, next[0]);
+        waiting.addAndGet(-run.size());
+        if (run.size() > 1) {
+            LOG.info("Chat {}: {} messages that waited go to Claude as one turn", chat, run.size());
+        }
+        Exchange turn = Bursts.combine(run);
+        Exchange sent = template.send(conversationUri, turn);
         if (sent.getException() != null) {
-            LOG.error("Message {} of chat {} could not be handed to the conversation route ({}); it is finished after the next restart",
-                    next[0].getMessage().getHeader(Headers.MESSAGE_ID), chat,
-                    sent.getException().getClass().getSimpleName());
+            LOG.error("Message(s) {} of chat {} could not be handed to the conversation route ({}); they are finished after the next restart",
+                    Bursts.answeredIds(turn), chat, sent.getException().getClass().getSimpleName());
             next(chat);
         }
     }
 
-    /** An edit of a message still waiting here: its text is replaced (true), or it is not waiting (false). */
-    public boolean replaceWaiting(String chat, long messageId, String text) {
+    /**
+     * Replaces the text of a message of the chat that is still waiting here (not yet sent to Claude): an
+     * edit made in time changes what Claude receives. False when no such message waits (it is with Claude,
+     * answered, refused, unknown) or when it is a command, which is never changed.
+     */
+    public boolean replaceWaiting(String chatId, Object messageId, String newText) {
+        String id = String.valueOf(messageId);
         boolean[] replaced = {false};
-        chats.computeIfPresent(chat, (k, line) -> {
+        chats.computeIfPresent(chatId, (k, line) -> {
             for (Exchange e : line.queue) {
-                Long id = e.getMessage().getHeader(Headers.MESSAGE_ID, Long.class);
-                if (id != null && id == messageId) {
-                    e.getMessage().setBody(text);
+                if (id.equals(e.getMessage().getHeader(Headers.MESSAGE_ID, String.class))
+                    && e.getMessage().getHeader(Headers.COMMAND) == null) {
+                    e.getMessage().setBody(newText);
                     replaced[0] = true;
+                    break;
                 }
             }
             return line;

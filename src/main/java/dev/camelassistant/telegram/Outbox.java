@@ -190,7 +190,8 @@ public class Outbox {
 
     /**
      * The exchange's body (Markdown) is the reply to the chat in header CamelTelegramChatId: its parts go
-     * into the outbox, in one transaction with the inbox mark of the message it answers (header messageId),
+     * into the outbox, in one transaction with the inbox mark of the message it answers (header messageId, or
+     * variable {@value Bursts#MESSAGE_IDS} for a burst answered as one turn),
      * and on to Telegram. For a streamed answer (exchange property {@value LiveReplies#PROPERTY}) the parts
      * already on screen are edited in place, or left alone when they show exactly this text.
      */
@@ -227,8 +228,9 @@ public class Outbox {
             inbox.markAnswered(exchange);
             return;
         }
-        Long messageId = in.getHeader(Headers.MESSAGE_ID, Long.class);
-        if (!write(parts, chatId, messageId)) {
+        // the message it answers, or all of a burst's (Bursts)
+        List<Long> messageIds = Bursts.answeredIds(exchange);
+        if (!write(parts, chatId, messageIds)) {
             synchronized (unsaved) {
                 unsaved.addAll(parts);
             }
@@ -624,8 +626,8 @@ public class Outbox {
         }
     }
 
-    /** One transaction: the parts, then the inbox message they answer. False when the database is away. */
-    private boolean write(List<Part> parts, long chatId, Long messageId) {
+    /** One transaction: the parts, then the inbox messages they answer. False when the database is away. */
+    private boolean write(List<Part> parts, long chatId, List<Long> messageIds) {
         if (!databaseUsable()) {
             return false;
         }
@@ -633,9 +635,7 @@ public class Outbox {
             c.setAutoCommit(false);
             try {
                 insert(c, parts);
-                if (messageId != null) {
-                    inbox.markAnsweredIn(c, chatId, messageId);
-                }
+                inbox.markAnsweredIn(c, chatId, messageIds);
                 c.commit();
                 return true;
             } catch (SQLException e) {

@@ -175,13 +175,51 @@ public class TelegramInbox extends ServiceSupport implements IdempotentRepositor
         metrics.inboxRefused();
     }
 
-    /** In the outbox's transaction: the message is answered (its reply's parts are written in the same commit). */
-    void markAnsweredIn(Connection c, long chatId, long messageId) throws SQLException {
+    /**
+     * In the outbox's transaction: the messages are answered (the reply's parts are written in the same
+     * commit); several when the reply answers a burst combined into one turn ({@link Bursts}).
+     */
+    void markAnsweredIn(Connection c, long chatId, List<Long> messageIds) throws SQLException {
+        if (messageIds.isEmpty()) {
+            return;
+        }
         try (PreparedStatement upd = c.prepareStatement("UPDATE telegram_inbox SET state = 'answered',"
-                + " answered_at = now(), payload = NULL, attachment = NULL WHERE chat_id = ? AND message_id = ?")) {
+                + " answered_at = now(), payload = NULL, attachment = NULL WHERE chat_id = ? AND message_id = ANY (?)")) {
             upd.setLong(1, chatId);
-            upd.setLong(2, messageId);
+            upd.setArray(2, c.createArrayOf("bigint", messageIds.toArray()));
             upd.executeUpdate();
+        }
+    }
+
+    /**
+     * A message still 'received' (not answered yet) was edited: its stored text becomes the new one, so a
+     * resume after a crash sends the edited text. True when a record was changed (in the database, or in
+     * memory while the database is away); false for an answered or unknown message, or when the database
+     * cannot be reached.
+     */
+    public boolean replaceText(long chatId, long messageId, String newText) {
+        String key = chatId + ":" + messageId;
+        synchronized (unsavedReceived) {
+            for (Object[] row : unsavedReceived) {
+                if ((Long) row[0] == chatId && (Long) row[1] == messageId) {
+                    row[4] = seal(key, newText);
+                    return true;
+                }
+            }
+        }
+        if (!databaseUsable()) {
+            return false;
+        }
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("UPDATE telegram_inbox SET payload = ?"
+                     + " WHERE chat_id = ? AND message_id = ? AND state = 'received'")) {
+            ps.setString(1, seal(key, newText));
+            ps.setLong(2, chatId);
+            ps.setLong(3, messageId);
+            return ps.executeUpdate() > 0;
+        } catch (SQLException e) {
+            databaseFailed(e);
+            return false;
         }
     }
 
@@ -210,31 +248,31 @@ public class TelegramInbox extends ServiceSupport implements IdempotentRepositor
         unanswered.add(key);
     }
 
-    /** The message's answer is stored: it no longer counts as pending. */
+    /** The answer to the exchange's message(s) ({@link Bursts#answeredIds}) is stored: they no longer count as pending. */
     void answered(Exchange exchange) {
-        Message in = exchange.getMessage();
-        String chat = in.getHeader(Headers.CHAT_ID, String.class);
-        Long messageId = in.getHeader(Headers.MESSAGE_ID, Long.class);
-        if (chat != null && messageId != null) {
-            unanswered.remove(chat + ":" + messageId);
+        String chat = exchange.getMessage().getHeader(Headers.CHAT_ID, String.class);
+        if (chat != null) {
+            for (Long messageId : Bursts.answeredIds(exchange)) {
+                unanswered.remove(chat + ":" + messageId);
+            }
         }
     }
 
-    /** The message is answered, and the database is away: the mark waits in memory (see {@link #flush}). */
+    /** The exchange's message(s) are answered, and the database is away: the marks wait in memory (see {@link #flush}). */
     public void markAnswered(Exchange exchange) {
-        Message in = exchange.getMessage();
-        String chat = in.getHeader(Headers.CHAT_ID, String.class);
-        Long messageId = in.getHeader(Headers.MESSAGE_ID, Long.class);
-        if (chat == null || messageId == null) {
+        String chat = exchange.getMessage().getHeader(Headers.CHAT_ID, String.class);
+        if (chat == null) {
             return;
         }
-        unanswered.remove(chat + ":" + messageId);
-        synchronized (unsavedAnswered) {
-            if (unsavedAnswered.size() >= memoryLimit) {
-                refused("the answered mark of message " + messageId + " of chat " + chat);
-                return;
+        for (Long messageId : Bursts.answeredIds(exchange)) {
+            unanswered.remove(chat + ":" + messageId);
+            synchronized (unsavedAnswered) {
+                if (unsavedAnswered.size() >= memoryLimit) {
+                    refused("the answered mark of message " + messageId + " of chat " + chat);
+                    continue;
+                }
+                unsavedAnswered.addLast(new long[] {Long.parseLong(chat), messageId});
             }
-            unsavedAnswered.addLast(new long[] {Long.parseLong(chat), messageId});
         }
     }
 
@@ -394,18 +432,6 @@ public class TelegramInbox extends ServiceSupport implements IdempotentRepositor
 
     private void databaseFailed(SQLException e) {
         databasePause.failed(e);
-    }
-
-    /** The stored text of a message still waiting (an edit of it): a restart answers the new text. */
-    public void replaceText(long chatId, long messageId, String text) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("UPDATE telegram_inbox SET payload = ? WHERE chat_id = ? AND message_id = ?"
-                                                       + " AND state = 'received'")) {
-            ps.setString(1, seal(chatId + ":" + messageId, text));
-            ps.setLong(2, chatId);
-            ps.setLong(3, messageId);
-            ps.executeUpdate();
-        }
     }
 
     private String seal(String key, String text) {

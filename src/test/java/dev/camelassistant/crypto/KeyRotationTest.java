@@ -28,6 +28,7 @@ import dev.camelassistant.metrics.BotMetrics;
 import dev.camelassistant.reminders.Reminder;
 import dev.camelassistant.reminders.ReminderStore;
 import dev.camelassistant.reminders.Repeat;
+import dev.camelassistant.retries.ClaudeRetryStore;
 import dev.camelassistant.support.Sql;
 import dev.camelassistant.support.TestDatabaseExtension;
 import dev.camelassistant.telegram.TelegramInbox;
@@ -55,6 +56,8 @@ class KeyRotationTest {
     static final int INBOX = 5;
     static final int MEMORY = 4;
     static final long CHAT_1 = 71;
+    static final dev.camelassistant.llm.Attachment PHOTO = new dev.camelassistant.llm.Attachment((com.fasterxml.jackson.databind.node.ObjectNode)
+            dev.camelassistant.support.Sql.json("{\"type\":\"image\",\"source\":{\"type\":\"base64\",\"media_type\":\"image/png\",\"data\":\"iVBORw0KGgo=\"}}"), 1);
     static final long CHAT_2 = 72;
 
     private final List<AuditEntry> audit = new ArrayList<>();
@@ -62,7 +65,7 @@ class KeyRotationTest {
     @BeforeEach
     void writtenUnderA() throws Exception {
         for (String table : List.of("key_check", "credentials", "conversations", "telegram_inbox", "telegram_outbox", "memory_notes",
-                "reminders")) {
+                "reminders", "claude_retries")) {
             sql("DELETE FROM " + table);
         }
         CredentialCipher underA = cipher(KEY_A);
@@ -73,7 +76,7 @@ class KeyRotationTest {
         }
         ConversationStore conversations = new ConversationStore(DB.dataSource(), underA);
         conversations.append(CHAT_1, false, "q1", "a1", null);
-        conversations.append(CHAT_1, false, "q2", "a2", null); // 4 turns
+        conversations.append(CHAT_1, false, new Turn(Turn.Role.USER, "q2", List.of(PHOTO)), "a2", null); // 4 turns, 1 attachment
         conversations.append(CHAT_2, false, "hello", "hi", null); // 2 turns
         TelegramInbox inbox = inbox(underA);
         for (int i = 1; i <= INBOX; i++) {
@@ -93,6 +96,10 @@ class KeyRotationTest {
         reminders.schedule(CHAT_1, null, "reminder one", due, due, null, false);
         reminders.schedule(CHAT_1, null, "reminder two", due.plusSeconds(1), due, Repeat.DAILY, true);
         reminders.cancel(CHAT_1, reminders.schedule(CHAT_1, null, "cancelled: no text left", due, due, null, false));
+        ClaudeRetryStore retries = new ClaudeRetryStore(DB.dataSource(), underA);
+        retries.promise(CHAT_1, null, "corr-r1", "overloaded", "superseded: no text left", Instant.now());
+        retries.promise(CHAT_1, null, "corr-r2", "overloaded", "retry one", Instant.now());
+        retries.promise(CHAT_2, "u2", "corr-r3", "timeout", "retry two", Instant.now());
         Thread.sleep(5); // the inbox read back below lists what was received before it was created
     }
 
@@ -105,12 +112,12 @@ class KeyRotationTest {
         assertThat(result.tables()).extracting(KeyRotation.TableResult::table, KeyRotation.TableResult::moved)
                 .containsExactly(tuple("credentials", CREDENTIALS), tuple("conversation_turns", 6),
                         tuple("telegram_inbox", INBOX), tuple("telegram_outbox", 3), tuple("memory_notes", MEMORY),
-                        tuple("reminders", 2));
-        assertThat(result.moved()).isEqualTo(CREDENTIALS + 6 + INBOX + 3 + MEMORY + 2);
+                        tuple("reminders", 2), tuple("claude_retries", 2), tuple("conversation_attachments", 1));
+        assertThat(result.moved()).isEqualTo(CREDENTIALS + 6 + INBOX + 3 + MEMORY + 2 + 2 + 1);
         assertThat(result.notAuthentic()).isZero();
         assertThat(batches).as("batches of %d rows", BATCH).containsExactly("credentials", "credentials", "credentials",
                 "conversation_turns", "conversation_turns", "telegram_inbox", "telegram_inbox", "telegram_outbox",
-                "memory_notes", "memory_notes", "reminders");
+                "memory_notes", "memory_notes", "reminders", "claude_retries", "conversation_attachments");
         for (EncryptedColumns.Column col : EncryptedColumns.ALL) {
             assertThat(string("SELECT string_agg(DISTINCT " + col.versionExpression() + ", ',') FROM " + col.table() + " t WHERE "
                               + col.holdsValue())).as(col.table()).isEqualTo(B);
@@ -127,7 +134,7 @@ class KeyRotationTest {
         }
         ConversationStore conversations = new ConversationStore(DB.dataSource(), onlyB);
         assertThat(conversations.current(CHAT_1).turns()).containsExactly(Turn.user("q1"), Turn.assistant("a1"),
-                Turn.user("q2"), Turn.assistant("a2"));
+                new Turn(Turn.Role.USER, "q2", List.of(PHOTO)), Turn.assistant("a2"));
         assertThat(conversations.current(CHAT_2).turns()).containsExactly(Turn.user("hello"), Turn.assistant("hi"));
         assertThat(inbox(onlyB).unansweredFromBeforeStart()).extracting(m -> m.get("text"))
                 .containsExactly("question 1", "question 2", "question 3", "question 4", "question 5");
@@ -140,6 +147,7 @@ class KeyRotationTest {
         assertThat(new MemoryStore(DB.dataSource(), cipher(KEY_A)).list(CHAT_1)).as("A alone reads no note").isEmpty();
         assertThat(new ReminderStore(DB.dataSource(), onlyB).pending(CHAT_1)).extracting(Reminder::text)
                 .containsExactly("reminder one", "reminder two");
+        assertThat(openRetries(onlyB)).containsExactly("retry one", "retry two");
         // ... and no longer with A alone (the rows did change)
         assertThatThrownBy(() -> new ConversationStore(DB.dataSource(), cipher(KEY_A)).current(CHAT_1))
                 .isInstanceOf(CredentialAuthenticationException.class);
@@ -164,7 +172,7 @@ class KeyRotationTest {
 
         KeyRotation.Result rest = rotation(t -> { }).rotate();
         assertThat(rest.tables().get(0).moved()).isEqualTo(CREDENTIALS - BATCH);
-        assertThat(rest.moved()).isEqualTo(CREDENTIALS - BATCH + 6 + INBOX + 3 + MEMORY + 2);
+        assertThat(rest.moved()).isEqualTo(CREDENTIALS - BATCH + 6 + INBOX + 3 + MEMORY + 2 + 2 + 1);
         assertThat(rest.complete()).isTrue();
         CredentialRepository onlyB = new CredentialRepository(DB.dataSource(), cipher(KEY_B), AuditRecorder.NONE);
         for (int i = 0; i < CREDENTIALS; i++) {
@@ -250,6 +258,20 @@ class KeyRotationTest {
         String sealed = string("SELECT payload FROM telegram_outbox WHERE chat_id = " + chat + " AND part_no = " + part
                                + " AND payload IS NOT NULL");
         return cipher.decrypt(EncryptedPayload.fromSealed(sealed), "outbox:" + chat + ":" + correlationId + ":" + part);
+    }
+
+    /** The pending Claude retries' questions, oldest first, read as the delivery reads them. */
+    private static List<String> openRetries(CredentialCipher cipher) throws SQLException {
+        ClaudeRetryStore store = new ClaudeRetryStore(DB.dataSource(), cipher);
+        List<String> out = new ArrayList<>();
+        try (Connection c = DB.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            for (ClaudeRetryStore.Pending p : store.pending(10)) {
+                out.add(store.open(store.lock(c, p.id())));
+            }
+            c.rollback();
+        }
+        return out;
     }
 
     private static org.assertj.core.groups.Tuple tuple(Object... values) {

@@ -28,7 +28,7 @@ class ClaudeRequestTest {
 
     @Test
     void promptAndNotesAreCachedBlocksAndTheTimeComesLastUnmarked() {
-        JsonNode body = client("Prompt.").requestBody(List.of(), "Hi", "[1] Lives in Oslo", "Monday, 7 December 2026, 09:00 (UTC)", null);
+        JsonNode body = client("Prompt.").requestBody(List.of(), Turn.user("Hi"), "[1] Lives in Oslo", "Monday, 7 December 2026, 09:00 (UTC)", null);
         JsonNode system = body.path("system");
         assertThat(system).hasSize(3);
         assertThat(system.get(0).path("text").asText()).isEqualTo("Prompt.");
@@ -39,7 +39,7 @@ class ClaudeRequestTest {
         assertThat(system.get(2).has("cache_control")).isFalse();
         assertThat(body.has("tools")).as("no tool is up").isFalse();
         // the control: without notes there is no notes block
-        assertThat(client("Prompt.").requestBody(List.of(), "Hi", " ", "t", null).path("system")).hasSize(2);
+        assertThat(client("Prompt.").requestBody(List.of(), Turn.user("Hi"), " ", "t", null).path("system")).hasSize(2);
     }
 
     @Test
@@ -50,7 +50,7 @@ class ClaudeRequestTest {
                 [{"role":"assistant","content":[{"type":"tool_use","id":"t1","name":"shout","input":{"text":"a"}}]},
                  {"role":"user","content":[{"type":"tool_result","tool_use_id":"t1","content":"A"}]}]""");
         List<Turn> history = List.of(new Turn(Turn.Role.USER, "Earlier?"), new Turn(Turn.Role.ASSISTANT, "Earlier."));
-        JsonNode body = client.requestBody(history, "Now", "notes", "time", followUp);
+        JsonNode body = client.requestBody(history, Turn.user("Now"), "notes", "time", followUp);
         assertThat(body.path("tools").get(0).path("name").asText()).isEqualTo("shout");
         JsonNode messages = body.path("messages");
         assertThat(messages).hasSize(5);

@@ -40,4 +40,13 @@ public final class Sql {
             s.execute(sql);
         }
     }
+
+    /** A JSON text as a tree (for rows that hold JSON). */
+    public static com.fasterxml.jackson.databind.JsonNode json(String text) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(text);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
 }

@@ -101,6 +101,49 @@ class OutboxTest {
     }
 
     @Test
+    void theReplyToABurstMarksEveryMessageItAnswersInItsTransactionAndNoOther() throws Exception {
+        long chat = CHATS.incrementAndGet();
+        for (long id = 1; id <= 4; id++) {
+            insertInbox(chat, id);
+        }
+        Outbox outbox = outbox(64 << 20);
+        Exchange reply = reply(chat, 2L, "one answer to three messages");
+        reply.setVariable(Bursts.MESSAGE_IDS, List.of(2L, 3L, 4L));
+
+        outbox.store(reply);
+
+        assertThat(query("SELECT message_id || ':' || state FROM telegram_inbox WHERE chat_id = " + chat + " ORDER BY message_id"))
+                .as("message 1 was answered by an earlier turn, not this one")
+                .containsExactly("1:received", "2:answered", "3:answered", "4:answered");
+        await().atMost(Duration.ofSeconds(10)).until(() -> delivered(chat).size() == 1);
+    }
+
+    @Test
+    void whenTheOutboxTransactionFailsNoneOfTheBurstsMessagesIsMarkedAnswered() throws Exception {
+        long chat = CHATS.incrementAndGet();
+        insertInbox(chat, 1);
+        insertInbox(chat, 2);
+        Outbox outbox = outbox(64 << 20);
+        // the mark of message 2 fails inside the transaction: the parts and the mark of message 1 roll back with it
+        // (the reply then waits in memory, as when the database is away)
+        execute("CREATE FUNCTION fail_mark_" + chat + "() RETURNS trigger AS $$ BEGIN"
+                + " IF NEW.chat_id = " + chat + " AND NEW.message_id = 2 AND NEW.state = 'answered' THEN RAISE EXCEPTION 'refused'; END IF;"
+                + " RETURN NEW; END $$ LANGUAGE plpgsql");
+        execute("CREATE TRIGGER fail_mark_" + chat + " BEFORE UPDATE ON telegram_inbox FOR EACH ROW EXECUTE FUNCTION fail_mark_" + chat + "()");
+        try {
+            Exchange reply = reply(chat, 1L, "one answer to two messages");
+            reply.setVariable(Bursts.MESSAGE_IDS, List.of(1L, 2L));
+            outbox.store(reply);
+            assertThat(query("SELECT message_id || ':' || state FROM telegram_inbox WHERE chat_id = " + chat + " ORDER BY message_id"))
+                    .containsExactly("1:received", "2:received");
+            assertThat(DB.count("SELECT count(*) FROM telegram_outbox WHERE chat_id = " + chat)).isZero();
+        } finally {
+            execute("DROP TRIGGER fail_mark_" + chat + " ON telegram_inbox");
+            execute("DROP FUNCTION fail_mark_" + chat + "()");
+        }
+    }
+
+    @Test
     void whatWaitsIsEncryptedAndBoundToItsChat() throws Exception {
         long chat = CHATS.incrementAndGet();
         telegramBlocked = new CountDownLatch(1);
