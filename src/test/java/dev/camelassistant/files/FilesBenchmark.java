@@ -94,9 +94,9 @@ class FilesBenchmark extends BotRouteTestSupport {
     @Test
     void timeToClaudeForA1MbPhotoAndA10MbPdf() {
         claude.echoes(0);
-        byte[] photo = TestFiles.noise(640, 600, "jpg", 7);
+        byte[] photo = TestFiles.noise(1400, 1300, "jpg", 7);
         System.out.printf("FILES photo: %d bytes JPEG%n", photo.length);
-        runs("1 MB photo", 5, 15, i -> new long[] {telegram.sendPhoto(CHAT_A, "1 MB photo " + i, new PhotoSize(photo, 640, 600))});
+        runs("1 MB photo", 5, 15, i -> new long[] {telegram.sendPhoto(CHAT_A, "1 MB photo " + i, new PhotoSize(photo, 1400, 1300))});
         byte[] pdf = pdfOf(10 * 1024 * 1024, 3);
         runs("10 MB PDF", 2, 7, i -> new long[] {telegram.sendDocument(CHAT_A, "10 MB PDF " + i, "big.pdf", "application/pdf", pdf, pdf.length)});
     }
