@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.camelassistant.common.Headers;
+import dev.camelassistant.files.FileReference;
 import dev.camelassistant.logging.CorrelationId;
 import dev.camelassistant.metrics.BotMetrics;
 import dev.camelassistant.metrics.BotMetrics.MessageKind;
@@ -16,7 +17,7 @@ import org.apache.camel.Exchange;
  * or throws.
  * <p>
  * The telegram-inbound route calls exactly one of messageReceived (text going to Claude, after the
- * inbox skipped redeliveries), messageRefused or command per update, so these also count
+ * inbox skipped redeliveries), messageRefused, attachmentRefused or command per update, so these also count
  * {@value BotMetrics#MESSAGES_RECEIVED} by kind: the metric and the audit trail agree.
  */
 public class AuditEvents {
@@ -38,7 +39,27 @@ public class AuditEvents {
         if (text != null) {
             meta.put("textLength", text.length());
         }
+        putAttachment(exchange, meta);
         record(exchange, "message_received", meta, AuditEntry.Status.SUCCESS, null, null);
+    }
+
+    /** A message the bot does not read (voice, sticker, a file too big or of another type): answered without Claude. */
+    public void attachmentRefused(Exchange exchange) {
+        metrics.messageReceived(MessageKind.UNREADABLE);
+        Map<String, Object> meta = base(exchange);
+        putAttachment(exchange, meta);
+        record(exchange, "attachment_refused", meta, AuditEntry.Status.SUCCESS, null, null);
+    }
+
+    /** A file's kind, size and MIME type: never its name or bytes. */
+    private static void putAttachment(Exchange exchange, Map<String, Object> meta) {
+        if (exchange.getMessage().getHeader(FileReference.HEADER) instanceof FileReference a) {
+            meta.put("kind", a.kind());
+            meta.put("fileSize", a.fileSize());
+            if (a.mimeType() != null) {
+                meta.put("mimeType", a.mimeType());
+            }
+        }
     }
 
     /** Every message of a chat that is not allowed: counted, not audited one by one. */

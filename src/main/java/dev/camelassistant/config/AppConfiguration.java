@@ -17,6 +17,7 @@ public final class AppConfiguration {
             AuditConfiguration.class,
             CryptoConfiguration.class,
             TelegramConfiguration.class,
+            FilesConfiguration.class,
             RepliesConfiguration.class,
             ClaudeConfiguration.class,
             ToolsConfiguration.class,

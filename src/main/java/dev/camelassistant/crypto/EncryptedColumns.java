@@ -51,6 +51,8 @@ public final class EncryptedColumns {
                     + " || ':' || t.conversation_id || ':' || t.seq || ':' || t.role"),
             // TelegramInbox.seal
             sealed("telegram_inbox", "payload", "chat_id, message_id", "'inbox:' || t.chat_id || ':' || t.message_id"),
+            // TelegramInbox.sealAttachment: a photo's or file's reference
+            sealed("telegram_inbox", "attachment", "chat_id, message_id", "'inbox-attachment:' || t.chat_id || ':' || t.message_id"),
             // Outbox.binding (a null correlation id is the text "null" there, as Java concatenates it)
             sealed("telegram_outbox", "payload", "id",
                     "'outbox:' || t.chat_id || ':' || coalesce(t.correlation_id, 'null') || ':' || t.part_no"),

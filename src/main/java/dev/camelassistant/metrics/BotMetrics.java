@@ -61,7 +61,9 @@ public final class BotMetrics {
         /** a command from an allowed chat */
         COMMAND,
         /** anything from a chat that is not allowed */
-        REFUSED;
+        REFUSED,
+        /** a message the bot does not read (voice, sticker, a file too big or of another type), answered without Claude */
+        UNREADABLE;
 
         final String tag = name().toLowerCase(Locale.ROOT);
     }

@@ -15,7 +15,8 @@ import org.apache.camel.Message;
  * {@value #MESSAGE_IDS} the ids of all the messages the one answer answers (the outbox marks each of them
  * answered in the transaction that stores the answer; see {@link #answeredIds}).
  * <p>
- * A command (/new, /memory, /forget) is a turn of its own and ends a collection, and so is a message the
+ * A command (/new, /memory, /forget) is a turn of its own and ends a collection, so is a message with a
+ * photo or file (header fileReference: fetched for that message, with its caption), and so is a message the
  * bot wrote itself for Claude (a reminder with ask_claude, whose message id is negative).
  */
 public final class Bursts {
@@ -34,6 +35,10 @@ public final class Bursts {
     static boolean joinable(Exchange exchange) {
         Message m = exchange.getMessage();
         if (m.getHeader(Headers.COMMAND) != null) {
+            return false;
+        }
+        if (m.getHeader(dev.camelassistant.files.FileReference.HEADER) != null) {
+            // a photo or file is fetched for its own message: its turn carries it and its caption alone
             return false;
         }
         Long id = m.getHeader(Headers.MESSAGE_ID, Long.class);

@@ -31,7 +31,8 @@ public final class Commands {
                 /audit <reference> – what happened to one message (owner only)
                 /reminders – your reminders; /reminders cancel <id> cancels one
 
-                Anything else you write goes to Claude.""";
+                Anything else you write goes to Claude.
+                You can also send """ + dev.camelassistant.files.FileReplies.WHAT_I_READ + ", with a caption saying what to do with it.";
     }
 
     public String newConversation() {

@@ -3,6 +3,10 @@ package dev.camelassistant.telegram;
 import java.util.Locale;
 
 import dev.camelassistant.common.Headers;
+import dev.camelassistant.files.FileReference;
+import dev.camelassistant.files.FileReplies;
+import dev.camelassistant.files.FileTypes;
+import dev.camelassistant.files.Images;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.telegram.TelegramConstants;
@@ -12,7 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads a Telegram update once and leaves plain headers for the routes to decide on:
- * {@code updateKind} (text, command, edit or unsupported), {@code chatId}, {@code userId},
+ * {@code updateKind} (text, command, edit, attachment: a file the bot reads, unreadable: one it does not
+ * read, or unsupported), {@code fileReference} (a {@link FileReference}: a file, by reference), {@code chatId}, {@code userId},
  * {@code messageId}, {@code command}, {@code chatAllowed}, {@code chatIsAdmin}.
  * The text itself stays in the body and is never put into a header or a log line.
  */
@@ -39,7 +44,10 @@ public final class InboundMessages {
     public void classify(Exchange exchange) {
         Message in = exchange.getMessage();
         Object body = in.getBody();
-        if (!(body instanceof IncomingMessage msg) || msg.getText() == null || msg.getChat() == null
+        // a photo, a document, or a kind the bot does not read (voice, sticker, …): an edit never brings one
+        FileReference attachment = body instanceof WholeMessage whole && !whole.edited() && whole.getText() == null
+                ? FileReference.of(whole.json(), Images.MAX_BYTES) : null;
+        if (!(body instanceof IncomingMessage msg) || msg.getText() == null && attachment == null || msg.getChat() == null
             || "channel".equals(msg.getChat().getType())) {
             in.setHeader(KIND, "unsupported");
             in.setHeader("unsupportedType", describe(body));
@@ -62,6 +70,15 @@ public final class InboundMessages {
             LOG.debug("Edit from chat {} of message {}", chatId, msg.getMessageId());
             return;
         }
+        if (attachment != null) {
+            // what it is may be logged (kind, size, MIME type); its caption and file name are not
+            FileTypes.Verdict verdict = FileTypes.of(attachment);
+            in.setHeader(FileReference.HEADER, attachment);
+            in.setHeader(KIND, verdict == FileTypes.Verdict.IMAGE || verdict == FileTypes.Verdict.PDF
+                               || verdict == FileTypes.Verdict.TEXT ? "attachment" : "unreadable");
+            LOG.debug("Update from chat {} message {}: {}, {}", chatId, msg.getMessageId(), attachment, verdict);
+            return;
+        }
         String command = commandOf(msg.getText());
         in.setHeader(KIND, command == null ? "text" : "command");
         if (command != null) {
@@ -69,6 +86,20 @@ public final class InboundMessages {
         }
         LOG.debug("Update from chat {} message {}: {} of {} characters", chatId, msg.getMessageId(),
                 command == null ? "text" : command, msg.getText().length());
+    }
+
+    /**
+     * The text for Claude: the message's text, or a file's caption, or (a file without one) a plain request
+     * to look at it.
+     */
+    public String text(Exchange exchange) {
+        IncomingMessage msg = exchange.getMessage().getBody(IncomingMessage.class);
+        FileReference attachment = exchange.getMessage().getHeader(FileReference.HEADER, FileReference.class);
+        if (attachment == null || msg.getText() != null) {
+            return msg.getText();
+        }
+        String caption = msg.getCaption();
+        return caption != null && !caption.isBlank() ? caption : FileReplies.promptFor(FileTypes.of(attachment));
     }
 
     /** "/Start@MyBot args" → "/start"; null when the text is not a command. */

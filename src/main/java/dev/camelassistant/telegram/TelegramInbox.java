@@ -21,6 +21,7 @@ import javax.sql.DataSource;
 import dev.camelassistant.common.Headers;
 import dev.camelassistant.crypto.CredentialAuthenticationException;
 import dev.camelassistant.crypto.CredentialCipher;
+import dev.camelassistant.files.FileReference;
 import dev.camelassistant.logging.CorrelationId;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -36,7 +37,9 @@ import org.slf4j.LoggerFactory;
  * message is recorded in {@code telegram_inbox} (keyed by chat and message id) before it is
  * processed: a redelivered message is skipped, and on startup messages recorded before the start
  * but never answered are finished. The text waits there encrypted (AES-GCM, bound to the
- * message's key) and is erased once the message is answered.
+ * message's key) and is erased once the message is answered; so does a photo's or file's reference
+ * (column {@code attachment}: Telegram's file id, kind, size, MIME type, file name, never the bytes),
+ * so that a message resumed after a crash fetches its file again.
  * <p>
  * No reply waits on the database: the inbox uses its own pool with a short connection timeout, and
  * while PostgreSQL is unreachable records are kept in memory and written when it is back.
@@ -53,6 +56,8 @@ public class TelegramInbox extends ServiceSupport implements IdempotentRepositor
 
     private static final Logger LOG = LoggerFactory.getLogger(TelegramInbox.class);
     private static final int RECENT_KEYS = 20_000;
+    /** Binding of column {@code attachment} (with "chat:message"): see EncryptedColumns. */
+    private static final String ATTACHMENT_BINDING = "inbox-attachment:";
 
     private final DataSource dataSource;
     private final CredentialCipher cipher;
@@ -137,12 +142,14 @@ public class TelegramInbox extends ServiceSupport implements IdempotentRepositor
         }
         unanswered.add(key);
         String text = in.getBody(String.class);
+        FileReference attachment = in.getHeader(FileReference.HEADER, FileReference.class);
         Object[] row = {chatId, messageId, in.getHeader(CorrelationId.HEADER, String.class),
-                        in.getHeader(Headers.USER_ID, String.class), seal(key, text), Timestamp.from(Instant.now())};
+                        in.getHeader(Headers.USER_ID, String.class), seal(key, text), Timestamp.from(Instant.now()),
+                        attachment == null ? null : sealAttachment(key, attachment)};
         if (databaseUsable()) {
             try (Connection c = dataSource.getConnection();
                  PreparedStatement ps = c.prepareStatement("INSERT INTO telegram_inbox"
-                         + " (chat_id, message_id, correlation_id, user_id, payload, received_at) VALUES (?, ?, ?, ?, ?, ?)"
+                         + " (chat_id, message_id, correlation_id, user_id, payload, received_at, attachment) VALUES (?, ?, ?, ?, ?, ?, ?)"
                          + " ON CONFLICT (chat_id, message_id) DO NOTHING")) {
                 bind(ps, row);
                 if (ps.executeUpdate() == 0) {
@@ -177,7 +184,7 @@ public class TelegramInbox extends ServiceSupport implements IdempotentRepositor
             return;
         }
         try (PreparedStatement upd = c.prepareStatement("UPDATE telegram_inbox SET state = 'answered',"
-                + " answered_at = now(), payload = NULL WHERE chat_id = ? AND message_id = ANY (?)")) {
+                + " answered_at = now(), payload = NULL, attachment = NULL WHERE chat_id = ? AND message_id = ANY (?)")) {
             upd.setLong(1, chatId);
             upd.setArray(2, c.createArrayOf("bigint", messageIds.toArray()));
             upd.executeUpdate();
@@ -225,9 +232,9 @@ public class TelegramInbox extends ServiceSupport implements IdempotentRepositor
     public void recordWithin(Connection c, long chatId, long messageId, String correlationId, String userId, String text)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO telegram_inbox"
-                + " (chat_id, message_id, correlation_id, user_id, payload, received_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+                + " (chat_id, message_id, correlation_id, user_id, payload, received_at, attachment) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
             bind(ps, new Object[] {chatId, messageId, correlationId, userId, seal(chatId + ":" + messageId, text),
-                                   Timestamp.from(Instant.now())});
+                                   Timestamp.from(Instant.now()), null});
             ps.executeUpdate();
         }
     }
@@ -297,10 +304,10 @@ public class TelegramInbox extends ServiceSupport implements IdempotentRepositor
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try (PreparedStatement ins = c.prepareStatement("INSERT INTO telegram_inbox"
-                    + " (chat_id, message_id, correlation_id, user_id, payload, received_at) VALUES (?, ?, ?, ?, ?, ?)"
+                    + " (chat_id, message_id, correlation_id, user_id, payload, received_at, attachment) VALUES (?, ?, ?, ?, ?, ?, ?)"
                     + " ON CONFLICT (chat_id, message_id) DO NOTHING");
                  PreparedStatement upd = c.prepareStatement("UPDATE telegram_inbox SET state = 'answered',"
-                         + " answered_at = now(), payload = NULL WHERE chat_id = ? AND message_id = ?")) {
+                         + " answered_at = now(), payload = NULL, attachment = NULL WHERE chat_id = ? AND message_id = ?")) {
                 for (Object[] row : received) {
                     bind(ins, row);
                     ins.addBatch();
@@ -344,7 +351,7 @@ public class TelegramInbox extends ServiceSupport implements IdempotentRepositor
         List<Map<String, Object>> out = new ArrayList<>();
         UnreadableRows unreadable = new UnreadableRows(LOG, metrics, "telegram_inbox");
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT chat_id, message_id, correlation_id, user_id, payload, reply_to"
+             PreparedStatement ps = c.prepareStatement("SELECT chat_id, message_id, correlation_id, user_id, payload, reply_to, attachment"
                      + " FROM telegram_inbox WHERE state = 'received' AND received_at < ? ORDER BY received_at, message_id")) {
             ps.setTimestamp(1, Timestamp.from(startedAt));
             try (ResultSet rs = ps.executeQuery()) {
@@ -353,8 +360,12 @@ public class TelegramInbox extends ServiceSupport implements IdempotentRepositor
                     long messageId = rs.getLong(2);
                     String key = chatId + ":" + messageId;
                     String text;
+                    FileReference attachment;
                     try {
                         text = open(key, rs.getString(5));
+                        String sealedAttachment = rs.getString(7);
+                        attachment = sealedAttachment == null ? null
+                                : FileReference.fromJson(SealedText.open(cipher, ATTACHMENT_BINDING + key, sealedAttachment));
                     } catch (CredentialAuthenticationException | IllegalArgumentException e) {
                         unreadable.setAside(chatId, "message " + messageId, e);
                         continue;
@@ -365,6 +376,9 @@ public class TelegramInbox extends ServiceSupport implements IdempotentRepositor
                     m.put("correlationId", rs.getString(3));
                     m.put("userId", rs.getString(4));
                     m.put("text", text);
+                    if (attachment != null) {
+                        m.put("attachment", attachment);
+                    }
                     long replyTo = rs.getLong(6);
                     if (!rs.wasNull()) {
                         m.put("replyTo", replyTo);
@@ -391,6 +405,10 @@ public class TelegramInbox extends ServiceSupport implements IdempotentRepositor
         in.setHeader(Headers.MESSAGE_ID, m.get("messageId"));
         if (m.get("replyTo") != null) {
             in.setHeader(REPLY_TO, m.get("replyTo"));
+        }
+        if (m.get("attachment") != null) {
+            // the file is fetched again by the conversation route
+            in.setHeader(FileReference.HEADER, m.get("attachment"));
         }
         in.setBody(m.get("text"));
         unanswered.add(m.get("chatId") + ":" + m.get("messageId"));
@@ -420,6 +438,11 @@ public class TelegramInbox extends ServiceSupport implements IdempotentRepositor
         return SealedText.seal(cipher, "inbox:" + key, text);
     }
 
+    /** A message's file reference ({@link FileReference#toJson()}: file id, kind, size, MIME type, file name), sealed. */
+    private String sealAttachment(String key, FileReference attachment) {
+        return SealedText.seal(cipher, ATTACHMENT_BINDING + key, attachment.toJson());
+    }
+
     private String open(String key, String sealed) {
         return SealedText.open(cipher, "inbox:" + key, sealed);
     }
@@ -431,5 +454,6 @@ public class TelegramInbox extends ServiceSupport implements IdempotentRepositor
         ps.setString(4, (String) row[3]);
         ps.setString(5, (String) row[4]);
         ps.setTimestamp(6, (Timestamp) row[5]);
+        ps.setString(7, (String) row[6]);
     }
 }

@@ -35,7 +35,8 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
  * {@link TelegramHtmlRules} (else 400 "Bad Request: can't parse entities: ..."), and the visible
  * text must be neither empty (400 "Bad Request: message text is empty") nor longer than 4,096
  * UTF-16 units (400 "Bad Request: message is too long"). {@link #refuseNextHtml()} makes it refuse
- * the next HTML message as unparsable.
+ * the next HTML message as unparsable. getFile answers the File object of a file stored with {@link #storeFile}
+ * (or queued with a photo or document message) and {@code /file/bot<token>/<file_path>} serves its bytes.
  */
 public final class FakeTelegram implements AutoCloseable {
 
@@ -67,6 +68,120 @@ public final class FakeTelegram implements AutoCloseable {
                 .willReturn(aResponse().withTransformers("fake-telegram-updates")));
         server.stubFor(post(urlPathMatching("/bot[^/]+/(send(Message|ChatAction)|editMessageText)"))
                 .willReturn(aResponse().withTransformers("fake-telegram-updates")));
+        server.stubFor(any(urlPathMatching("/bot[^/]+/getFile"))
+                .willReturn(aResponse().withTransformers("fake-telegram-updates")));
+        server.stubFor(any(urlPathMatching("/file/bot[^/]+/.+"))
+                .willReturn(aResponse().withTransformers("fake-telegram-updates")));
+    }
+
+    /** A file the fake serves: getFile answers its file_path and size, /file/bot<token>/<file_path> its bytes. */
+    private record StoredFile(String fileId, String fileUniqueId, String filePath, byte[] bytes, long reportedSize) {
+    }
+
+    private final Map<String, StoredFile> files = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, StoredFile> filesByPath = new java.util.concurrent.ConcurrentHashMap<>();
+    private final AtomicLong nextFileId = new AtomicLong(1);
+
+    /**
+     * Stores a file as Telegram would keep it: its id for messages, its path for downloads. {@code reportedSize}
+     * is the file_size messages and getFile report (the bytes' length unless a test says otherwise, e.g. a
+     * 25 MB file whose bytes are not worth making).
+     */
+    public String storeFile(byte[] bytes, String extension, long reportedSize) {
+        long n = nextFileId.getAndIncrement();
+        String fileId = "AgACAgIAAxkBAAIfake" + n;
+        StoredFile f = new StoredFile(fileId, "AQADfake" + n, (extension.equals("jpg") ? "photos" : "documents") + "/file_" + n + "." + extension,
+                bytes, reportedSize);
+        files.put(fileId, f);
+        filesByPath.put(f.filePath(), f);
+        return fileId;
+    }
+
+    /** One size of a photo message: its bytes and the dimensions the message states. */
+    public record PhotoSize(byte[] bytes, int width, int height) {
+    }
+
+    /** Queues a photo message with these sizes (smallest first, as Telegram sends them) and an optional caption. */
+    public long sendPhoto(long chatId, String caption, PhotoSize... sizes) {
+        ObjectNode message = messageFrom(chatId);
+        ArrayNode photo = message.putArray("photo");
+        for (PhotoSize size : sizes) {
+            String fileId = storeFile(size.bytes(), "jpg", size.bytes().length);
+            ObjectNode p = photo.addObject();
+            p.put("file_id", fileId);
+            p.put("file_unique_id", files.get(fileId).fileUniqueId());
+            p.put("file_size", size.bytes().length);
+            p.put("width", size.width());
+            p.put("height", size.height());
+        }
+        if (caption != null) {
+            message.put("caption", caption);
+        }
+        return enqueue("message", message);
+    }
+
+    /** Queues a document message (file_name, mime_type, file_size as given; the bytes served on download). */
+    public long sendDocument(long chatId, String caption, String fileName, String mimeType, byte[] bytes, long fileSize) {
+        ObjectNode message = messageFrom(chatId);
+        String extension = fileName.contains(".") ? fileName.substring(fileName.lastIndexOf('.') + 1) : "bin";
+        String fileId = storeFile(bytes, extension, fileSize);
+        ObjectNode document = message.putObject("document");
+        document.put("file_id", fileId);
+        document.put("file_unique_id", files.get(fileId).fileUniqueId());
+        document.put("file_name", fileName);
+        if (mimeType != null) {
+            document.put("mime_type", mimeType);
+        }
+        document.put("file_size", fileSize);
+        if (caption != null) {
+            message.put("caption", caption);
+        }
+        return enqueue("message", message);
+    }
+
+    /** Queues a voice message (audio/ogg, a few seconds). */
+    public long sendVoice(long chatId) {
+        ObjectNode message = messageFrom(chatId);
+        String fileId = storeFile(new byte[] {'O', 'g', 'g', 'S'}, "oga", 4);
+        ObjectNode voice = message.putObject("voice");
+        voice.put("file_id", fileId);
+        voice.put("file_unique_id", files.get(fileId).fileUniqueId());
+        voice.put("duration", 3);
+        voice.put("mime_type", "audio/ogg");
+        voice.put("file_size", 4);
+        return enqueue("message", message);
+    }
+
+    /** The getFile calls so far (the file ids asked for, in order). */
+    public List<String> getFileRequests() {
+        List<LoggedRequest> found = new ArrayList<>(requests("getFile"));
+        java.util.Collections.reverse(found);
+        return found.stream().map(r -> query(r.getUrl()).getOrDefault("file_id", "")).collect(Collectors.toList());
+    }
+
+    /** How many file downloads (/file/bot<token>/...) were served. */
+    public int downloads() {
+        return server.findAll(anyRequestedFor(urlPathMatching("/file/bot[^/]+/.+"))).size();
+    }
+
+    private ObjectNode messageFrom(long chatId) {
+        ObjectNode message = JSON.createObjectNode();
+        message.put("message_id", nextMessageId.getAndIncrement());
+        message.set("from", user(chatId));
+        message.set("chat", chat(chatId, "private"));
+        message.put("date", System.currentTimeMillis() / 1000);
+        return message;
+    }
+
+    private static Map<String, String> query(String url) {
+        int q = url.indexOf('?');
+        if (q < 0) {
+            return Map.of();
+        }
+        return java.util.Arrays.stream(url.substring(q + 1).split("&"))
+                .map(p -> p.split("=", 2))
+                .collect(Collectors.toMap(p -> p[0], p -> p.length > 1
+                        ? java.net.URLDecoder.decode(p[1], java.nio.charset.StandardCharsets.UTF_8) : "", (a, b) -> b));
     }
 
     /**
@@ -401,6 +516,12 @@ public final class FakeTelegram implements AutoCloseable {
             if (url.contains("/sendChatAction")) {
                 return json("{\"ok\":true,\"result\":true}");
             }
+            if (url.startsWith("/file/bot")) {
+                return download(url);
+            }
+            if (url.contains("/getFile")) {
+                return getFileAnswer(url);
+            }
             polls.incrementAndGet();
             long arrivedAt = System.nanoTime();
             Map<String, String> query = query(url);
@@ -433,6 +554,43 @@ public final class FakeTelegram implements AutoCloseable {
             answer.put("ok", true);
             answer.set("result", result);
             return json(answer.toString());
+        }
+
+        /**
+         * getFile as Telegram answers it: the File object ({@code file_id, file_unique_id, file_size,
+         * file_path}); 400 "Bad Request: invalid file_id" for an unknown id, 400 "Bad Request: file is too big"
+         * over 20 MB.
+         */
+        private ResponseDefinition getFileAnswer(String url) {
+            StoredFile f = files.get(FakeTelegram.query(url).getOrDefault("file_id", ""));
+            if (f == null) {
+                return badRequest("invalid file_id");
+            }
+            if (f.reportedSize() > 20L * 1024 * 1024) {
+                return badRequest("file is too big");
+            }
+            ObjectNode result = JSON.createObjectNode();
+            result.put("file_id", f.fileId());
+            result.put("file_unique_id", f.fileUniqueId());
+            result.put("file_size", f.bytes().length);
+            result.put("file_path", f.filePath());
+            ObjectNode answer = JSON.createObjectNode();
+            answer.put("ok", true);
+            answer.set("result", result);
+            return json(answer.toString());
+        }
+
+        /** The bytes of {@code /file/bot<token>/<file_path>}, or 404. */
+        private ResponseDefinition download(String url) {
+            String path = url.replaceFirst("^/file/bot[^/]+/", "");
+            int q = path.indexOf('?');
+            StoredFile f = filesByPath.get(q < 0 ? path : path.substring(0, q));
+            if (f == null) {
+                return com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder.responseDefinition()
+                        .withStatus(404).withBody("{\"ok\":false,\"error_code\":404,\"description\":\"Not Found\"}").build();
+            }
+            return com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder.responseDefinition()
+                    .withStatus(200).withHeader("Content-Type", "application/octet-stream").withBody(f.bytes()).build();
         }
 
         private ResponseDefinition sendMessageAnswer(String body) {
