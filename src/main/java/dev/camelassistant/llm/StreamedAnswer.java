@@ -19,6 +19,7 @@ public final class StreamedAnswer {
     private volatile int textBlocks;
     /** A block of another kind (a tool call, a search and its results) has come since the last text. */
     private volatile boolean apart;
+    private volatile boolean breakBefore;
     /** What the chat shows after the text while a server tool runs ("Searching the web…"), or null. */
     private volatile String status;
     volatile String model;
@@ -96,9 +97,8 @@ public final class StreamedAnswer {
      * many blocks), or follows a blank line when another kind of block came between, as {@link CitedText} joins them.
      */
     synchronized void startTextBlock() {
-        if (textBlocks++ > 0 && apart && !text.isEmpty()) {
-            text.append("\n\n");
-        }
+        // the blank line goes in with the block's first text (a block that stays empty adds nothing)
+        breakBefore = textBlocks++ > 0 && apart && !text.isEmpty();
         apart = false;
         status = null;
     }
@@ -112,6 +112,10 @@ public final class StreamedAnswer {
         }
         if (firstTextNanos == 0) {
             firstTextNanos = System.nanoTime();
+        }
+        if (breakBefore) {
+            text.append("\n\n");
+            breakBefore = false;
         }
         text.append(delta);
     }
