@@ -43,6 +43,26 @@ class WebToolsTest {
     }
 
     @Test
+    void theBetaHeaderGoesOutWithTheRequestOfABasicVersion() {
+        org.apache.camel.Exchange e = new org.apache.camel.support.DefaultExchange(new org.apache.camel.impl.DefaultCamelContext());
+        e.getMessage().setBody("hello");
+        ClaudeClient client = new ClaudeClient("key", "claude-haiku-4-5", 100, "", null, null, false);
+        client.useWebTools(WebTools.of(true, "claude-haiku-4-5", 5, List.of(), List.of()));
+        client.prepareRequest(e);
+        assertThat(e.getMessage().getHeader("anthropic-beta")).isEqualTo("web-fetch-2025-09-10");
+        assertThat(e.getMessage().getBody(String.class)).contains("\"web_fetch_20250910\"");
+        ClaudeHeaderFilter filter = new ClaudeHeaderFilter();
+        assertThat(filter.applyFilterToCamelHeaders("anthropic-beta", "web-fetch-2025-09-10", e)).as("sent").isFalse();
+        assertThat(filter.applyFilterToCamelHeaders("chatId", "1", e)).as("the control: kept home").isTrue();
+        // the newest versions need none
+        org.apache.camel.Exchange newest = new org.apache.camel.support.DefaultExchange(new org.apache.camel.impl.DefaultCamelContext());
+        newest.getMessage().setBody("hello");
+        client.useWebTools(WebTools.of(true, "claude-sonnet-4-6", 5, List.of(), List.of()));
+        client.prepareRequest(newest);
+        assertThat(newest.getMessage().getHeader("anthropic-beta")).isNull();
+    }
+
+    @Test
     void disabledMeansNoToolsAndNoHeader() {
         WebTools off = WebTools.of(false, "claude-sonnet-4-6", 5, List.of(), List.of());
         assertThat(off.enabled()).isFalse();
