@@ -12,6 +12,7 @@ import dev.camelassistant.llm.ClaudeClient;
 import dev.camelassistant.llm.ClaudeErrors;
 import dev.camelassistant.llm.ClaudeHeaderFilter;
 import dev.camelassistant.llm.ClaudeStream;
+import dev.camelassistant.llm.WebTools;
 import dev.camelassistant.metrics.BotMetrics;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
@@ -30,6 +31,15 @@ public class ClaudeConfiguration extends FeatureConfiguration {
     String systemPrompt;
     @PropertyInject("claude.streaming")
     boolean streaming;
+    @PropertyInject("web.search")
+    boolean webSearch;
+    @PropertyInject("web.search-max-uses")
+    int webSearchMaxUses;
+    // empty: no list
+    @PropertyInject("web.allowed-domains")
+    String webAllowedDomains;
+    @PropertyInject("web.blocked-domains")
+    String webBlockedDomains;
     @PropertyInject("conversation.max-input-tokens")
     int maxInputTokens;
     @PropertyInject("conversation.retention-days")
@@ -49,7 +59,10 @@ public class ClaudeConfiguration extends FeatureConfiguration {
 
     @BindToRegistry("claudeClient")
     public ClaudeClient claudeClient() {
-        return new ClaudeClient(apiKey, model, maxTokens, systemPrompt, audit, metrics, streaming);
+        ClaudeClient client = new ClaudeClient(apiKey, model, maxTokens, systemPrompt, audit, metrics, streaming);
+        client.useWebTools(WebTools.of(webSearch, model, webSearchMaxUses, Settings.splitList(webAllowedDomains),
+                Settings.splitList(webBlockedDomains)));
+        return client;
     }
 
     @BindToRegistry("claudeStream")

@@ -77,6 +77,11 @@ public final class Settings {
             new Variable("HTTP_PORT", "app.http-port", false),
             new Variable("CLAUDE_PRICE_INPUT_PER_MTOK", "usage.price-input-per-mtok", false),
             new Variable("CLAUDE_PRICE_OUTPUT_PER_MTOK", "usage.price-output-per-mtok", false),
+            new Variable("CLAUDE_PRICE_WEB_SEARCH_PER_1000", "usage.price-web-search-per-1000", false),
+            new Variable("WEB_SEARCH", "web.search", false),
+            new Variable("WEB_SEARCH_MAX_USES", "web.search-max-uses", false),
+            new Variable("WEB_ALLOWED_DOMAINS", "web.allowed-domains", false),
+            new Variable("WEB_BLOCKED_DOMAINS", "web.blocked-domains", false),
             new Variable("CLAUDE_MONTHLY_BUDGET_USD", "usage.monthly-budget-usd", false),
             new Variable("CHAT_DAILY_TOKEN_LIMIT", "usage.chat-daily-token-limit", false),
             new Variable("CHAT_MAX_WAITING", "conversation.chat-max-waiting", false),
@@ -100,6 +105,7 @@ public final class Settings {
     private static final Pattern REDIS = Pattern.compile("rediss?://([^@/]+@)?[^:/]+(:\\d{1,5})?(/\\d+)?/?");
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:\\[\\]-]{1,253}");
     private static final Pattern USER = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    private static final Pattern DOMAIN = Pattern.compile("(?i)[a-z0-9]([a-z0-9.-]*[a-z0-9])?\\.[a-z]{2,63}(/[^\\s,]*)?");
     private static final List<String> LEVELS = List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
 
     private Settings() {
@@ -155,6 +161,14 @@ public final class Settings {
         c.check("ROUTES_RELOAD", v -> v.equals("true") || v.equals("false"), "must be true or false");
         c.check("CLAUDE_PRICE_INPUT_PER_MTOK", v -> isAmount(v, 0), "must be a number of USD, 0 or more (e.g. 3)");
         c.check("CLAUDE_PRICE_OUTPUT_PER_MTOK", v -> isAmount(v, 0), "must be a number of USD, 0 or more (e.g. 15)");
+        c.check("CLAUDE_PRICE_WEB_SEARCH_PER_1000", v -> isAmount(v, 0), "must be a number of USD, 0 or more (e.g. 10)");
+        c.check("WEB_SEARCH", v -> v.equals("true") || v.equals("false"), "must be true or false");
+        c.positiveInt("WEB_SEARCH_MAX_USES", 100);
+        c.check("WEB_ALLOWED_DOMAINS", Settings::isDomainList, "must be a comma-separated list of domains such as example.com");
+        c.check("WEB_BLOCKED_DOMAINS", Settings::isDomainList, "must be a comma-separated list of domains such as example.com");
+        if (c.get("WEB_ALLOWED_DOMAINS") != null && c.get("WEB_BLOCKED_DOMAINS") != null) {
+            c.problem("WEB_BLOCKED_DOMAINS", "cannot be set together with WEB_ALLOWED_DOMAINS (Anthropic takes one or the other)");
+        }
         c.check("CLAUDE_MONTHLY_BUDGET_USD", v -> isAmount(v, Double.MIN_VALUE), "must be a number of USD above 0 (e.g. 20)");
         c.positiveInt("CHAT_DAILY_TOKEN_LIMIT", 1_000_000_000);
         c.positiveInt("CHAT_MAX_WAITING", 100_000);
@@ -201,6 +215,12 @@ public final class Settings {
         } catch (NumberFormatException e) {
             return false;
         }
+    }
+
+    /** Domains as Anthropic's web tools take them: no scheme, optionally a path (example.com, docs.example.com/api). */
+    private static boolean isDomainList(String value) {
+        List<String> domains = splitList(value);
+        return !domains.isEmpty() && domains.stream().allMatch(d -> DOMAIN.matcher(d).matches());
     }
 
     private static boolean isZone(String value) {

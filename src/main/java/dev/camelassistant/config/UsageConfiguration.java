@@ -27,6 +27,8 @@ public class UsageConfiguration extends FeatureConfiguration {
     double priceInput;
     @PropertyInject("usage.price-output-per-mtok")
     double priceOutput;
+    @PropertyInject("usage.price-web-search-per-1000")
+    double priceWebSearch;
     // empty: no budget, no limit
     @PropertyInject("usage.monthly-budget-usd")
     String monthlyBudgetUsd;
@@ -41,7 +43,7 @@ public class UsageConfiguration extends FeatureConfiguration {
 
     @BindToRegistry("usageLedger")
     public UsageLedger usageLedger() {
-        UsageLedger ledger = new UsageLedger(new Prices(priceInput, priceOutput), Clock.systemUTC());
+        UsageLedger ledger = new UsageLedger(new Prices(priceInput, priceOutput, priceWebSearch), Clock.systemUTC());
         try {
             ledger.load(dataSource);
         } catch (SQLException e) {

@@ -25,8 +25,8 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 /**
  * Maps one user message, with the earlier turns of its conversation, to a Claude Messages API
  * request, and the API's answer back to reply text. The request carries only model, max_tokens,
- * the optional system prompt, the earlier turns (exchange variable {@value #HISTORY}, chosen by the
- * conversation store) and the user's text (no temperature or top_p).
+ * the tools (the routes' and Anthropic's web tools, {@link WebTools}), the optional system prompt, the
+ * earlier turns (variable {@value #HISTORY}) and the user's text (no temperature or top_p).
  * <p>
  * Prompt caching: the stable prefix is marked with {@code cache_control: {"type": "ephemeral"}}
  * as Anthropic documents it, at two breakpoints (the API allows four): the system prompt, sent as
@@ -70,6 +70,8 @@ public class ClaudeClient {
     private final boolean streaming;
     /** The request's {@code tools} (an empty array: none); the tool registry's list once tools are wired. */
     private volatile Supplier<JsonNode> tools = JSON::createArrayNode;
+    /** Anthropic's server tools (web_search, web_fetch), after the registry's tools in every request. */
+    private volatile WebTools web = WebTools.NONE;
 
     /** @param streaming ask for the answer as server-sent events ({@code "stream": true}, read by {@link ClaudeStream}) */
     public ClaudeClient(String apiKey, String model, int maxTokens, String systemPrompt, AuditEvents audit,
@@ -90,6 +92,11 @@ public class ClaudeClient {
     /** Every request offers Claude these tools (the registry's list, read for each request). */
     public void useTools(Supplier<JsonNode> tools) {
         this.tools = tools;
+    }
+
+    /** Every request also offers Anthropic's web tools (WEB_SEARCH). */
+    public void useWebTools(WebTools web) {
+        this.web = web;
     }
 
     /** The system prompt every request carries (empty when there is none). */
@@ -119,6 +126,9 @@ public class ClaudeClient {
                 turns == null ? null : turns.followUp()).toString());
         in.setHeader("x-api-key", apiKey);
         in.setHeader("anthropic-version", API_VERSION);
+        if (web.betaHeader() != null) {
+            in.setHeader("anthropic-beta", web.betaHeader());
+        }
         in.setHeader(Exchange.CONTENT_TYPE, "application/json");
         in.setHeader(Exchange.HTTP_METHOD, "POST");
         in.setHeader(STARTED_AT, System.nanoTime());
@@ -146,8 +156,13 @@ public class ClaudeClient {
         if (streaming) {
             body.put("stream", true);
         }
-        JsonNode offered = tools.get();
-        if (offered != null && !offered.isEmpty()) {
+        ArrayNode offered = JSON.createArrayNode();
+        JsonNode routeTools = tools.get();
+        if (routeTools != null) {
+            routeTools.forEach(offered::add);
+        }
+        web.appendTo(offered);
+        if (!offered.isEmpty()) {
             body.set("tools", offered);
         }
         if (!systemPrompt.isEmpty() || notes != null && !notes.isBlank() || now != null) {
@@ -217,34 +232,31 @@ public class ClaudeClient {
         if (root == null || !root.path("content").isArray()) {
             throw new ClaudeResponseException("the answer has no content array");
         }
-        StringBuilder text = new StringBuilder();
-        for (JsonNode block : root.path("content")) {
-            if ("text".equals(block.path("type").asText()) && block.has("text")) {
-                if (!text.isEmpty()) {
-                    text.append("\n\n");
-                }
-                text.append(block.path("text").asText());
-            }
-        }
         JsonNode usage = root.path("usage");
-        answered(exchange, text, root.path("content"), root.path("stop_reason").asText(null), root.path("model").asText(model),
+        answered(exchange, root.path("content"), root.path("stop_reason").asText(null), root.path("model").asText(model),
                 usage.path("input_tokens").asInt(0), usage.path("output_tokens").asInt(0),
                 usage.path("cache_creation_input_tokens").asInt(0), usage.path("cache_read_input_tokens").asInt(0),
-                latencyMs);
+                usage.path("server_tool_use").path("web_search_requests").asInt(0), latencyMs);
     }
 
     /**
-     * A complete answer (JSON or the end of a stream) → the reply text in the body, with one
-     * {@code llm_response} log line, one {@code llm_request} audit entry, the metrics and the usage
-     * variables. {@code firstTokenMs}: when the first text arrived (a JSON answer: with everything else).
+     * A complete answer (JSON or the end of a stream) → the reply text in the body (its citations as links,
+     * {@link CitedText}; the pages cited join the tool loop's sources), with one {@code llm_response} log line,
+     * one {@code llm_request} audit entry, the metrics and the usage variables. {@code firstTokenMs}: when the
+     * first text arrived (a JSON answer: with everything else). An answer that stopped for {@code tool_use},
+     * or paused in a long turn of server tools ({@code pause_turn}), leaves its content to the tool loop.
      */
-    void answered(Exchange exchange, StringBuilder text, JsonNode content, String stopReason, String answeredBy,
-                  int inputTokens, int outputTokens, int cacheCreationTokens, int cacheReadTokens, long firstTokenMs) {
+    void answered(Exchange exchange, JsonNode content, String stopReason, String answeredBy, int inputTokens,
+                  int outputTokens, int cacheCreationTokens, int cacheReadTokens, int webSearches, long firstTokenMs) {
         Message in = exchange.getMessage();
         in.removeHeader("x-api-key");
         long latencyNanos = latencyNanos(exchange);
         long latencyMs = latencyNanos < 0 ? -1 : latencyNanos / 1_000_000;
-        boolean toolUse = "tool_use".equals(stopReason) && content != null && content.isArray();
+        ToolTurns turns = ToolTurns.of(exchange);
+        CitedText.Rendered rendered = CitedText.render(content,
+                turns == null ? List.of() : CitedText.assistantContents(turns.followUp()));
+        StringBuilder text = new StringBuilder(rendered.text());
+        boolean toolUse = ("tool_use".equals(stopReason) || "pause_turn".equals(stopReason)) && content.isArray();
         if (toolUse) {
             // the tool loop runs the tool_use blocks and sends this content back with their results
             exchange.setVariable(ToolTurns.CONTENT, content);
@@ -254,21 +266,26 @@ public class ClaudeClient {
         if ("max_tokens".equals(stopReason)) {
             text.append(CUT_NOTE);
         }
-        ToolTurns turns = ToolTurns.of(exchange);
+        if (turns != null) {
+            turns.addSources(rendered.sources());
+        } else if (!rendered.sources().isEmpty()) {
+            text.append("\n\n").append(CitedText.sourcesSection(rendered.sources()));
+        }
         // a round that calls tools may have no text; so may the last round after text in earlier ones
         if (text.toString().isBlank() && !toolUse && (turns == null || turns.text().isBlank())) {
             text.setLength(0);
             text.append("(Claude gave an empty answer.)");
         }
-        LOG.info("llm_response {} {} {} {} {} {} {} {}", kv("model", answeredBy), kv("inputTokens", inputTokens),
+        LOG.info("llm_response {} {} {} {} {} {} {} {} {}", kv("model", answeredBy), kv("inputTokens", inputTokens),
                 kv("outputTokens", outputTokens), kv("cacheCreationInputTokens", cacheCreationTokens),
-                kv("cacheReadInputTokens", cacheReadTokens), kv("stopReason", stopReason), kv("latencyMs", latencyMs),
-                kv("timeToFirstTokenMs", firstTokenMs));
+                kv("cacheReadInputTokens", cacheReadTokens), kv("webSearchRequests", webSearches), kv("stopReason", stopReason),
+                kv("latencyMs", latencyMs), kv("timeToFirstTokenMs", firstTokenMs));
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("inputTokens", inputTokens);
         meta.put("outputTokens", outputTokens);
         meta.put("cacheCreationInputTokens", cacheCreationTokens);
         meta.put("cacheReadInputTokens", cacheReadTokens);
+        meta.put("webSearchRequests", webSearches);
         meta.put("stopReason", stopReason);
         meta.put("latencyMs", latencyMs);
         meta.put("timeToFirstTokenMs", firstTokenMs);
@@ -278,7 +295,7 @@ public class ClaudeClient {
         metrics.claudeTokens(answeredBy, inputTokens, outputTokens);
         metrics.claudeCacheTokens(answeredBy, cacheCreationTokens, cacheReadTokens);
         exchange.setVariable(ClaudeUsage.VARIABLE,
-                new ClaudeUsage(answeredBy, inputTokens, outputTokens, cacheCreationTokens, cacheReadTokens));
+                new ClaudeUsage(answeredBy, inputTokens, outputTokens, cacheCreationTokens, cacheReadTokens, webSearches));
         exchange.setVariable(INPUT_TOKENS, inputTokens + cacheCreationTokens + cacheReadTokens);
         in.setBody(text.toString());
     }

@@ -11,9 +11,12 @@ import org.apache.camel.Exchange;
  * Reads a streamed Messages API answer, one server-sent event at a time (claude.camel.yaml splits
  * the HTTP response stream at blank lines and calls {@link #onEvent} for each event). The events, as
  * Anthropic documents them: {@code message_start} (model, input and cache usage),
- * {@code content_block_start}, {@code content_block_delta} ({@code text_delta}),
- * {@code content_block_stop}, {@code message_delta} (stop reason, output tokens),
- * {@code message_stop}, {@code ping}, and {@code error}. Unknown events are ignored, as the API asks.
+ * {@code content_block_start}, {@code content_block_delta} ({@code text_delta}, {@code input_json_delta},
+ * {@code citations_delta}), {@code content_block_stop}, {@code message_delta} (stop reason, output tokens,
+ * web searches), {@code message_stop}, {@code ping}, and {@code error}. Unknown events are ignored, as the
+ * API asks. Blocks other than text and tool_use (Anthropic's server tools: {@code server_tool_use},
+ * {@code web_search_tool_result}, {@code web_fetch_tool_result}, code execution's) are kept as they start,
+ * to be sent back whole; a {@code server_tool_use} of web_search or web_fetch shows a status in the chat.
  * <p>
  * The state lives in a {@link StreamedAnswer} (exchange property {@value StreamedAnswer#PROPERTY}),
  * which the Telegram side reads to show the text while it grows ({@code liveReplies}).
@@ -68,19 +71,25 @@ public class ClaudeStream {
                 answer.outputTokens = usage.path("output_tokens").asInt(0);
                 answer.cacheCreationTokens = usage.path("cache_creation_input_tokens").asInt(0);
                 answer.cacheReadTokens = usage.path("cache_read_input_tokens").asInt(0);
+                answer.webSearches = usage.path("server_tool_use").path("web_search_requests").asInt(0);
             }
             case "content_block_start" -> {
                 JsonNode block = root.path("content_block");
                 int index = root.path("index").asInt(0);
-                if ("text".equals(block.path("type").asText())) {
+                String type = block.path("type").asText();
+                if ("text".equals(type)) {
                     answer.startTextBlock();
                     answer.append(block.path("text").asText(""));
                     answer.startBlock(index, JSON.createObjectNode().put("type", "text").put("text", block.path("text").asText("")));
-                } else if ("tool_use".equals(block.path("type").asText())) {
+                } else if ("tool_use".equals(type)) {
                     // its input comes as pieces of JSON (input_json_delta), complete at content_block_stop
                     answer.startBlock(index, JSON.createObjectNode().put("type", "tool_use")
                             .put("id", block.path("id").asText()).put("name", block.path("name").asText())
                             .set("input", JSON.createObjectNode()));
+                } else if (block.isObject()) {
+                    // a server tool's call (its input as input_json_delta pieces) or result (whole): kept as it came
+                    answer.startBlock(index, block.deepCopy());
+                    answer.otherBlock("server_tool_use".equals(type) ? status(block.path("name").asText()) : null);
                 }
             }
             case "content_block_delta" -> {
@@ -91,6 +100,8 @@ public class ClaudeStream {
                     answer.appendToBlock(index, delta.path("text").asText(""));
                 } else if ("input_json_delta".equals(delta.path("type").asText())) {
                     answer.appendToBlock(index, delta.path("partial_json").asText(""));
+                } else if ("citations_delta".equals(delta.path("type").asText()) && delta.path("citation").isObject()) {
+                    answer.citeInBlock(index, delta.path("citation").deepCopy());
                 }
             }
             case "message_delta" -> {
@@ -104,6 +115,7 @@ public class ClaudeStream {
                 answer.inputTokens = usage.path("input_tokens").asInt(answer.inputTokens);
                 answer.cacheCreationTokens = usage.path("cache_creation_input_tokens").asInt(answer.cacheCreationTokens);
                 answer.cacheReadTokens = usage.path("cache_read_input_tokens").asInt(answer.cacheReadTokens);
+                answer.webSearches = usage.path("server_tool_use").path("web_search_requests").asInt(answer.webSearches);
             }
             case "message_stop" -> answer.stopped = true;
             case "error" -> {
@@ -115,6 +127,15 @@ public class ClaudeStream {
                 // ping, content_block_stop, and event types added later
             }
         }
+    }
+
+    /** What the chat shows while a server tool runs: a search or a page being read (null: nothing). */
+    static String status(String tool) {
+        return switch (tool) {
+            case "web_search" -> WebTools.SEARCHING;
+            case "web_fetch" -> WebTools.READING;
+            default -> null;
+        };
     }
 
     /** The data of an event: its {@code data:} lines joined (one optional space after the colon dropped). */
@@ -144,8 +165,8 @@ public class ClaudeStream {
         if (answer == null || !answer.stopped()) {
             throw new ClaudeStreamException(ClaudeFailure.OVERLOADED.kind(), "the stream broke off before message_stop");
         }
-        client.answered(exchange, new StringBuilder(answer.roundText()), answer.content(JSON), answer.stopReason, answer.model,
-                answer.inputTokens, answer.outputTokens, answer.cacheCreationTokens, answer.cacheReadTokens,
+        client.answered(exchange, answer.content(JSON), answer.stopReason, answer.model, answer.inputTokens,
+                answer.outputTokens, answer.cacheCreationTokens, answer.cacheReadTokens, answer.webSearches,
                 answer.timeToFirstTokenMs());
     }
 

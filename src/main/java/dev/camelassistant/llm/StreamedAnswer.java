@@ -17,11 +17,17 @@ public final class StreamedAnswer {
     private final java.util.SortedMap<Integer, com.fasterxml.jackson.databind.node.ObjectNode> blocks = new java.util.TreeMap<>();
     private final java.util.Map<Integer, StringBuilder> partial = new java.util.HashMap<>();
     private volatile int textBlocks;
+    /** A block of another kind (a tool call, a search and its results) has come since the last text. */
+    private volatile boolean apart;
+    private volatile boolean breakBefore;
+    /** What the chat shows after the text while a server tool runs ("Searching the web…"), or null. */
+    private volatile String status;
     volatile String model;
     volatile int inputTokens;
     volatile int outputTokens;
     volatile int cacheCreationTokens;
     volatile int cacheReadTokens;
+    volatile int webSearches;
     volatile String stopReason;
     volatile boolean stopped;
     private volatile long firstTextNanos;
@@ -43,6 +49,21 @@ public final class StreamedAnswer {
         partial.put(index, new StringBuilder());
     }
 
+    /** A block other than text starts: the next text is apart from the text before; {@code status}: what the chat shows meanwhile. */
+    synchronized void otherBlock(String status) {
+        apart = true;
+        this.status = status;
+    }
+
+    /** A citation of a text block (citations_delta), kept with the block. */
+    synchronized void citeInBlock(int index, com.fasterxml.jackson.databind.JsonNode citation) {
+        com.fasterxml.jackson.databind.node.ObjectNode block = blocks.get(index);
+        if (block != null) {
+            com.fasterxml.jackson.databind.JsonNode cited = block.get("citations");
+            (cited instanceof com.fasterxml.jackson.databind.node.ArrayNode a ? a : block.putArray("citations")).add(citation);
+        }
+    }
+
     /** A piece of a block: its text (text_delta) or a piece of its input's JSON (input_json_delta). */
     synchronized void appendToBlock(int index, String piece) {
         StringBuilder b = partial.get(index);
@@ -51,7 +72,7 @@ public final class StreamedAnswer {
         }
     }
 
-    /** The content blocks as the API documents them (a tool_use block's input parsed from its pieces). */
+    /** The content blocks as the API documents them (a tool_use or server_tool_use block's input parsed from its pieces). */
     synchronized com.fasterxml.jackson.databind.node.ArrayNode content(com.fasterxml.jackson.databind.ObjectMapper json) {
         com.fasterxml.jackson.databind.node.ArrayNode out = json.createArrayNode();
         blocks.forEach((index, block) -> {
@@ -59,11 +80,11 @@ public final class StreamedAnswer {
             String pieces = partial.getOrDefault(index, new StringBuilder()).toString();
             if ("text".equals(copy.path("type").asText())) {
                 copy.put("text", copy.path("text").asText("") + pieces);
-            } else if ("tool_use".equals(copy.path("type").asText()) && !pieces.isBlank()) {
+            } else if (!pieces.isBlank()) {
                 try {
                     copy.set("input", json.readTree(pieces));
                 } catch (java.io.IOException e) {
-                    throw new ClaudeResponseException("a tool_use block's input is not JSON");
+                    throw new ClaudeResponseException("a " + copy.path("type").asText() + " block's input is not JSON");
                 }
             }
             out.add(copy);
@@ -71,11 +92,15 @@ public final class StreamedAnswer {
         return out;
     }
 
-    /** A new text content block starts: blocks are joined with a blank line, as in a JSON answer. */
+    /**
+     * A new text content block starts: it continues the text before it (an answer with citations comes in
+     * many blocks), or follows a blank line when another kind of block came between, as {@link CitedText} joins them.
+     */
     synchronized void startTextBlock() {
-        if (textBlocks++ > 0 && !text.isEmpty()) {
-            text.append("\n\n");
-        }
+        // the blank line goes in with the block's first text (a block that stays empty adds nothing)
+        breakBefore = textBlocks++ > 0 && apart && !text.isEmpty();
+        apart = false;
+        status = null;
     }
 
     synchronized void append(String delta) {
@@ -88,6 +113,10 @@ public final class StreamedAnswer {
         if (firstTextNanos == 0) {
             firstTextNanos = System.nanoTime();
         }
+        if (breakBefore) {
+            text.append("\n\n");
+            breakBefore = false;
+        }
         text.append(delta);
     }
 
@@ -99,9 +128,10 @@ public final class StreamedAnswer {
         return prefix + "\n\n" + text;
     }
 
-    /** This round's text only. */
-    synchronized String roundText() {
-        return text.toString();
+    /** What the chat shows: the text so far, then the status of a server tool that is running. */
+    public synchronized String shown() {
+        String sofar = text();
+        return status == null ? sofar : sofar.isBlank() ? status : sofar + "\n\n" + status;
     }
 
     /** System.nanoTime() when the first text arrived, or 0. */

@@ -14,8 +14,10 @@ import org.apache.camel.Exchange;
  * question, the time stated in its system prompt (fixed for the message, so that every round of it
  * reads the same prefix from the prompt cache), the turns that follow the question (the assistant's
  * content with its {@code tool_use} blocks, then a user turn of the matching {@code tool_result}
- * blocks), the text Claude wrote in the rounds so far, and a short account of the tool steps for the
- * conversation memory.
+ * blocks), the text Claude wrote in the rounds so far, the pages its answers cited (for the "Sources"
+ * list at the end), and a short account of the tool steps for the conversation memory. An answer that
+ * paused ({@code pause_turn}: Anthropic's server tools took long) is a round without results: its content is
+ * sent back as it came, as the assistant's turn, and Claude goes on with it.
  */
 public final class ToolTurns {
 
@@ -31,6 +33,7 @@ public final class ToolTurns {
     private final StringBuilder text = new StringBuilder();
     private final List<ObjectNode> results = new ArrayList<>();
     private final List<String> steps = new ArrayList<>();
+    private final java.util.Map<String, CitedText.Source> sources = new java.util.LinkedHashMap<>();
     private int toolRounds;
     private volatile boolean done;
 
@@ -97,13 +100,35 @@ public final class ToolTurns {
         steps.add(step);
     }
 
-    /** The round is over: the assistant's content, then one user turn with every result, join the follow-up. */
+    /**
+     * The round is over: the assistant's content, then one user turn with every result, join the follow-up.
+     * A round without results (a paused turn) adds the content only, to the assistant's turn before it if
+     * there is one (a turn paused twice is still one turn).
+     */
     public synchronized void closeRoundWith(JsonNode assistantContent) {
-        followUp.addObject().put("role", "assistant").set("content", assistantContent);
-        ArrayNode content = followUp.addObject().put("role", "user").putArray("content");
-        results.forEach(content::add);
-        results.clear();
+        JsonNode last = followUp.isEmpty() ? null : followUp.get(followUp.size() - 1);
+        if (results.isEmpty() && last != null && "assistant".equals(last.path("role").asText())) {
+            ((ArrayNode) last.path("content")).addAll((ArrayNode) assistantContent);
+        } else {
+            followUp.addObject().put("role", "assistant").set("content", assistantContent.deepCopy());
+        }
+        if (!results.isEmpty()) {
+            ArrayNode content = followUp.addObject().put("role", "user").putArray("content");
+            results.forEach(content::add);
+            results.clear();
+        }
         toolRounds++;
+    }
+
+    /** The pages an answer of this message cited (each page once, in the order first cited). */
+    public synchronized void addSources(List<CitedText.Source> cited) {
+        cited.forEach(s -> sources.putIfAbsent(s.url(), s));
+    }
+
+    /** {@code body}, then the "Sources" list of the pages cited, when there are any. */
+    public synchronized String withSources(String body) {
+        String section = CitedText.sourcesSection(List.copyOf(sources.values()));
+        return section.isEmpty() ? body : body + "\n\n" + section;
     }
 
     /** The tool steps for the conversation memory ("save_memory: Saved as note 3."), or null when none ran. */

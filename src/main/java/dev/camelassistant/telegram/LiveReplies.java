@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * once it holds a sentence, or {@code firstTextMs} after the first token; then the same messages are
  * edited with the text so far, at most once per {@code editIntervalMs}, never with an unchanged text.
  * The text is rendered and split exactly as a finished reply is ({@link ReplySplitter#htmlParts}),
- * so at 4,096 visible characters a part is finished and the next continues in a new message.
+ * so at 4,096 visible characters a part is finished and the next continues in a new message. While
+ * Anthropic's web tools run, a short status follows the text ("Searching the web…", {@link StreamedAnswer#shown}).
  * <p>
  * Every send and edit goes through the chat's outbox line (never overtaking a part of an earlier
  * reply): {@link #show} waits for Telegram's answer, which carries the new message's id. These
@@ -97,7 +98,7 @@ public class LiveReplies {
         if (answer == null) {
             return false;
         }
-        String text = answer.text();
+        String text = answer.shown();
         if (text.isBlank()) {
             return false;
         }
@@ -118,7 +119,7 @@ public class LiveReplies {
     public void show(Exchange exchange) {
         StreamedAnswer answer = exchange.getProperty(StreamedAnswer.PROPERTY, StreamedAnswer.class);
         LiveReply live = exchange.getProperty(PROPERTY, LiveReply.class);
-        String text = answer.text();
+        String text = answer.shown();
         if (!settle(live, 0)) {
             return; // an earlier update is still on its way: nothing overtakes it
         }

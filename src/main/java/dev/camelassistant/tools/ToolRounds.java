@@ -21,7 +21,10 @@ import org.apache.camel.Exchange;
  * request, {@link #afterAnswer} after each answer (the end of the loop, or a round of tools to run),
  * {@link #toolUses} and {@link #runTool} for the round's {@code tool_use} blocks, {@link #closeRound}
  * before the next request. At most TOOL_MAX_ROUNDS rounds of tools run for one message; an answer that
- * asks for more ends the loop with the text so far and {@link #LIMIT_NOTE}.
+ * asks for more ends the loop with the text so far and {@link #LIMIT_NOTE}. An answer that paused
+ * ({@code pause_turn}: Anthropic's server tools, web search and fetch, took long) is a round without tools
+ * to run: its content goes back as it came and Claude continues. The reply ends with the "Sources" list
+ * of the pages the answers cited.
  */
 public class ToolRounds {
 
@@ -74,13 +77,13 @@ public class ToolRounds {
         String roundText = exchange.getMessage().getBody(String.class);
         if (exchange.getVariable(ToolTurns.CONTENT) == null) {
             turns.finishNow();
-            exchange.getMessage().setBody(turns.withText(roundText));
+            exchange.getMessage().setBody(turns.withSources(turns.withText(roundText)));
             return;
         }
         if (turns.toolRounds() >= maxRounds) {
             exchange.removeVariable(ToolTurns.CONTENT);
             turns.finishNow();
-            exchange.getMessage().setBody(turns.withText(roundText) + "\n\n" + LIMIT_NOTE);
+            exchange.getMessage().setBody(turns.withSources(turns.withText(roundText) + "\n\n" + LIMIT_NOTE));
             return;
         }
         turns.addRoundText(roundText);
@@ -128,6 +131,6 @@ public class ToolRounds {
         ToolTurns turns = ToolTurns.of(exchange);
         exchange.removeVariable(ToolTurns.CONTENT);
         turns.finishNow();
-        exchange.getMessage().setBody(turns.withText(refusal));
+        exchange.getMessage().setBody(turns.withSources(turns.withText(refusal)));
     }
 }

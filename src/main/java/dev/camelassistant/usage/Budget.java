@@ -116,7 +116,7 @@ public class Budget {
         }
         long chatId = parse(exchange.getMessage().getHeader("chatId", String.class));
         double cost = ledger.record(chatId, usage.model(),
-                new Tokens(usage.input(), usage.output(), usage.cacheWrite(), usage.cacheRead()));
+                new Tokens(usage.input(), usage.output(), usage.cacheWrite(), usage.cacheRead(), usage.webSearches()));
         metrics.claudeCost(usage.model(), cost);
         if (monthlyBudgetUsd != null) {
             double spent = ledger.monthCost();

@@ -38,7 +38,7 @@ public class UsageLedger {
     public record Row(LocalDate day, long chatId, String model) {
     }
 
-    /** Tokens, cost and number of answers. */
+    /** Tokens (and web searches), cost and number of answers. */
     public record Amount(Tokens tokens, double costUsd, long answers) {
         public static final Amount ZERO = new Amount(Tokens.NONE, 0, 0);
 
@@ -128,6 +128,7 @@ public class UsageLedger {
             p.put("outputTokens", a.tokens().output());
             p.put("cacheWriteTokens", a.tokens().cacheWrite());
             p.put("cacheReadTokens", a.tokens().cacheRead());
+            p.put("webSearches", a.tokens().webSearches());
             p.put("costUsd", a.costUsd());
             p.put("answers", a.answers());
             rows.add(p);
@@ -141,7 +142,8 @@ public class UsageLedger {
         for (Map<String, Object> p : rows) {
             Row row = new Row(((Date) p.get("day")).toLocalDate(), (Long) p.get("chatId"), (String) p.get("model"));
             Amount a = new Amount(new Tokens((Long) p.get("inputTokens"), (Long) p.get("outputTokens"),
-                    (Long) p.get("cacheWriteTokens"), (Long) p.get("cacheReadTokens")), (Double) p.get("costUsd"),
+                    (Long) p.get("cacheWriteTokens"), (Long) p.get("cacheReadTokens"), (Long) p.get("webSearches")),
+                    (Double) p.get("costUsd"),
                     (Long) p.get("answers"));
             pending.merge(row, a, Amount::plus);
         }
@@ -156,12 +158,13 @@ public class UsageLedger {
         LocalDate first = today().withDayOfMonth(1);
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT day, chat_id, input_tokens, output_tokens, cache_write_tokens,"
-                                                       + " cache_read_tokens, cost_usd, answers FROM claude_usage WHERE day >= ?")) {
+                                                       + " cache_read_tokens, web_search_requests, cost_usd, answers FROM claude_usage"
+                                                       + " WHERE day >= ?")) {
             ps.setDate(1, Date.valueOf(first));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    Amount a = new Amount(new Tokens(rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6)),
-                            rs.getDouble(7), rs.getLong(8));
+                    Amount a = new Amount(new Tokens(rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getLong(7)),
+                            rs.getDouble(8), rs.getLong(9));
                     days.computeIfAbsent(rs.getDate(1).toLocalDate(), d -> new HashMap<>()).merge(rs.getLong(2), a, Amount::plus);
                 }
             }

@@ -6,7 +6,8 @@ import dev.camelassistant.common.Markdown;
 import dev.camelassistant.usage.UsageLedger.Amount;
 
 /**
- * The text of {@code /usage}: for the owner, tokens and cost today and this month, the budget and
+ * The text of {@code /usage}: for the owner, tokens (and web searches, when there were any) and cost
+ * today and this month, the budget and
  * how much of it is used, and one line per chat; for any other chat, its own figures only.
  */
 public class UsageReport {
@@ -69,7 +70,10 @@ public class UsageReport {
     }
 
     private static String figures(Amount a) {
-        return Money.count(a.tokens().total()) + " tokens, " + Money.usd(a.costUsd());
+        long searches = a.tokens().webSearches();
+        return Money.count(a.tokens().total()) + " tokens, "
+               + (searches == 0 ? "" : Money.count(searches) + (searches == 1 ? " web search, " : " web searches, "))
+               + Money.usd(a.costUsd());
     }
 
     private static Amount sum(Map<Long, Amount> perChat) {

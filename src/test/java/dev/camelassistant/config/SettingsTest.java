@@ -202,6 +202,48 @@ class SettingsTest {
     }
 
     @Test
+    void webSettingsAreCheckedAndTheDomainListsExcludeEachOther() {
+        Map<String, String> env = valid();
+        env.put("WEB_SEARCH", "false");
+        env.put("WEB_SEARCH_MAX_USES", "100");
+        env.put("CLAUDE_PRICE_WEB_SEARCH_PER_1000", "0");
+        env.put("WEB_ALLOWED_DOMAINS", "example.com, docs.example.org/api ,wikipedia.org");
+        assertThat(Settings.validate(env)).isEmpty();
+        env.put("WEB_SEARCH", "yes");
+        env.put("WEB_SEARCH_MAX_USES", "101");
+        env.put("CLAUDE_PRICE_WEB_SEARCH_PER_1000", "-1");
+        env.put("WEB_ALLOWED_DOMAINS", "https://example.com");
+        assertThat(Settings.validate(env)).containsExactly(
+                "CLAUDE_PRICE_WEB_SEARCH_PER_1000: must be a number of USD, 0 or more (e.g. 10) (got '-1')",
+                "WEB_SEARCH: must be true or false (got 'yes')",
+                "WEB_SEARCH_MAX_USES: must be a whole number from 1 to 100 (got '101')",
+                "WEB_ALLOWED_DOMAINS: must be a comma-separated list of domains such as example.com (got 'https://example.com')");
+        // one list or the other: Anthropic refuses a request with both
+        env.clear();
+        env.putAll(valid());
+        env.put("WEB_BLOCKED_DOMAINS", "example.com");
+        assertThat(Settings.validate(env)).as("the control: a blocked list alone").isEmpty();
+        env.put("WEB_ALLOWED_DOMAINS", "example.org");
+        assertThat(Settings.validate(env)).containsExactly(
+                "WEB_BLOCKED_DOMAINS: cannot be set together with WEB_ALLOWED_DOMAINS (Anthropic takes one or the other)");
+        env.put("WEB_BLOCKED_DOMAINS", "not a domain");
+        assertThat(Settings.validate(env)).hasSize(2);
+    }
+
+    @Test
+    void webDefaultsAreMappedInApplicationProperties() throws IOException {
+        Properties props = new Properties();
+        try (InputStream in = getClass().getResourceAsStream("/application.properties")) {
+            props.load(in);
+        }
+        assertThat(props.getProperty("web.search")).isEqualTo("{{env:WEB_SEARCH:true}}");
+        assertThat(props.getProperty("web.search-max-uses")).isEqualTo("{{env:WEB_SEARCH_MAX_USES:5}}");
+        assertThat(props.getProperty("web.allowed-domains")).isEqualTo("{{env:WEB_ALLOWED_DOMAINS:}}");
+        assertThat(props.getProperty("web.blocked-domains")).isEqualTo("{{env:WEB_BLOCKED_DOMAINS:}}");
+        assertThat(props.getProperty("usage.price-web-search-per-1000")).isEqualTo("{{env:CLAUDE_PRICE_WEB_SEARCH_PER_1000:10}}");
+    }
+
+    @Test
     void conversationDefaultsAreMappedInApplicationProperties() throws IOException {
         Properties props = new Properties();
         try (InputStream in = getClass().getResourceAsStream("/application.properties")) {

@@ -12,8 +12,11 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 
 /**
  * Answers of the fake Anthropic API that use tools, in the documented shapes: a JSON answer whose
- * content ends with {@code tool_use} blocks ({@code stop_reason: tool_use}), and the same answer as
- * server-sent events, where a tool_use block's input arrives as {@code input_json_delta} pieces.
+ * content ends with {@code tool_use} blocks ({@code stop_reason: tool_use}), an answer with Anthropic's
+ * server tools (any content, e.g. {@code server_tool_use}, {@code web_search_tool_result} and text with
+ * {@code citations}, and {@code usage.server_tool_use}), and the same answers as server-sent events, where
+ * a tool_use or server_tool_use block's input arrives as {@code input_json_delta} pieces, a result block
+ * whole in its {@code content_block_start}, and a text block's citations as {@code citations_delta} events.
  */
 public final class FakeClaudeTools {
 
@@ -57,9 +60,25 @@ public final class FakeClaudeTools {
         return aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(body.toString());
     }
 
+    /** A JSON answer with this content (blocks in the API's JSON), stop reason and web searches in its usage. */
+    public static ResponseDefinitionBuilder answer(String contentJson, String stopReason, int webSearches) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("id", "msg_01FakeWebWebWebWeb").put("type", "message").put("role", "assistant").put("model", FakeClaude.MODEL);
+        try {
+            body.set("content", JSON.readTree(contentJson));
+        } catch (Exception e) {
+            throw new IllegalArgumentException(e);
+        }
+        body.put("stop_reason", stopReason).putNull("stop_sequence");
+        ObjectNode usage = body.putObject("usage").put("input_tokens", 21).put("output_tokens", 42);
+        usage.putObject("server_tool_use").put("web_search_requests", webSearches).put("web_fetch_requests", 0);
+        return aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(body.toString());
+    }
+
+    /** Whether the answer needs block events of its own: a block other than text, or text with citations. */
     static boolean hasToolUse(JsonNode answer) {
         for (JsonNode block : answer.path("content")) {
-            if ("tool_use".equals(block.path("type").asText())) {
+            if (!"text".equals(block.path("type").asText()) || block.has("citations")) {
                 return true;
             }
         }
@@ -83,8 +102,9 @@ public final class FakeClaudeTools {
         int index = 0;
         for (JsonNode block : answer.path("content")) {
             ObjectNode begin = JSON.createObjectNode().put("type", "content_block_start").put("index", index);
-            if ("tool_use".equals(block.path("type").asText())) {
-                begin.putObject("content_block").put("type", "tool_use").put("id", block.path("id").asText())
+            String type = block.path("type").asText();
+            if ("tool_use".equals(type) || "server_tool_use".equals(type)) {
+                begin.putObject("content_block").put("type", type).put("id", block.path("id").asText())
                         .put("name", block.path("name").asText()).putObject("input");
                 event(out, "content_block_start", begin);
                 String input = block.path("input").toString();
@@ -95,9 +115,18 @@ public final class FakeClaudeTools {
                     delta.putObject("delta").put("type", "input_json_delta").put("partial_json", piece);
                     event(out, "content_block_delta", delta);
                 }
+            } else if (!"text".equals(type)) {
+                // a result block comes whole
+                begin.set("content_block", block);
+                event(out, "content_block_start", begin);
             } else {
                 begin.putObject("content_block").put("type", "text").put("text", "");
                 event(out, "content_block_start", begin);
+                for (JsonNode citation : block.path("citations")) {
+                    ObjectNode cited = JSON.createObjectNode().put("type", "content_block_delta").put("index", index);
+                    cited.putObject("delta").put("type", "citations_delta").set("citation", citation);
+                    event(out, "content_block_delta", cited);
+                }
                 ObjectNode delta = JSON.createObjectNode().put("type", "content_block_delta").put("index", index);
                 delta.putObject("delta").put("type", "text_delta").put("text", block.path("text").asText());
                 event(out, "content_block_delta", delta);
@@ -107,7 +136,10 @@ public final class FakeClaudeTools {
         }
         ObjectNode end = JSON.createObjectNode().put("type", "message_delta");
         end.putObject("delta").put("stop_reason", answer.path("stop_reason").asText()).putNull("stop_sequence");
-        end.putObject("usage").put("output_tokens", answer.path("usage").path("output_tokens").asInt());
+        ObjectNode usage = end.putObject("usage").put("output_tokens", answer.path("usage").path("output_tokens").asInt());
+        if (answer.path("usage").has("server_tool_use")) {
+            usage.set("server_tool_use", answer.path("usage").path("server_tool_use"));
+        }
         event(out, "message_delta", end);
         event(out, "message_stop", JSON.createObjectNode().put("type", "message_stop"));
         return out.toString();

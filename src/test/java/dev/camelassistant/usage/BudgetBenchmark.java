@@ -23,7 +23,7 @@ public final class BudgetBenchmark {
     public static void main(String[] args) throws Exception {
         try (DefaultCamelContext context = new DefaultCamelContext()) {
             BotMetrics metrics = new BotMetrics(new SimpleMeterRegistry(), "claude-sonnet-4-6");
-            UsageLedger ledger = new UsageLedger(new Prices(3, 15), Clock.systemUTC());
+            UsageLedger ledger = new UsageLedger(new Prices(3, 15, 10), Clock.systemUTC());
             Budget budget = new Budget(ledger, 1_000_000.0, 1_000_000_000L, "1001"::equals,
                     new UsageAlerts(null, Clock.systemUTC()), metrics, Clock.systemUTC());
             long[] first = run(context, budget, 30);

@@ -95,7 +95,7 @@ class BudgetRouteTest extends BotRouteTestSupport {
         await().atMost(Duration.ofSeconds(10)).until(() -> sumAnswers() == 3);
         assertThat(queryDouble("SELECT sum(cost_usd) FROM claude_usage")).isCloseTo(3 * ANSWER_COST, within(1e-6));
         assertThat(queryDouble("SELECT sum(input_tokens) FROM claude_usage WHERE chat_id = " + FRIEND_CHAT)).isEqualTo(42);
-        UsageLedger afterRestart = new UsageLedger(new Prices(1000, 10_000), Clock.systemUTC());
+        UsageLedger afterRestart = new UsageLedger(new Prices(1000, 10_000, 10), Clock.systemUTC());
         afterRestart.load(db.dataSource());
         assertThat(afterRestart.monthCost()).isCloseTo(3 * ANSWER_COST, within(1e-6));
         assertThat(afterRestart.tokensToday(FRIEND_CHAT)).isEqualTo(126);

@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.within;
 /** Prices, the ledger, the budget and the /usage texts, with a clock the test moves. */
 class UsageTest {
 
-    static final Prices SONNET = new Prices(3, 15);
+    static final Prices SONNET = new Prices(3, 15, 10);
     static final String OWNER = "1001";
     static final String FRIEND = "2002";
 
