@@ -165,56 +165,15 @@ public class ClaudeClient {
         if (!offered.isEmpty()) {
             body.set("tools", offered);
         }
-        if (!systemPrompt.isEmpty() || notes != null && !notes.isBlank() || now != null) {
-            ArrayNode system = body.putArray("system");
-            if (!systemPrompt.isEmpty()) {
-                cacheMark(system.addObject().put("type", "text").put("text", systemPrompt));
-            }
-            if (notes != null && !notes.isBlank()) {
-                cacheMark(system.addObject().put("type", "text").put("text", notes.strip()));
-            }
-            if (now != null) {
-                system.addObject().put("type", "text").put("text", "The current date and time: " + now + ".");
-            }
-        }
+        RequestParts.system(body, systemPrompt, notes, now);
         ArrayNode messages = body.putArray("messages");
         for (int i = 0; i < history.size(); i++) {
-            Turn turn = history.get(i);
-            ObjectNode message = messages.addObject().put("role", turn.role().apiName());
-            if (i == history.size() - 1) {
-                // the end of the stable prefix: the next request reads everything up to here from the cache
-                ArrayNode content = message.putArray("content");
-                turn.attachments().forEach(a -> content.add(a.block()));
-                cacheMark(content.addObject().put("type", "text").put("text", turn.text()));
-            } else if (turn.attachments().isEmpty()) {
-                message.put("content", turn.text());
-            } else {
-                ArrayNode content = message.putArray("content");
-                turn.attachments().forEach(a -> content.add(a.block()));
-                content.addObject().put("type", "text").put("text", turn.text());
-            }
+            // the last earlier turn ends the stable prefix: the next request reads everything up to it from the cache
+            RequestParts.turn(messages, history.get(i), i == history.size() - 1);
         }
-        if (question.attachments().isEmpty()) {
-            messages.addObject().put("role", "user").put("content", question.text());
-        } else {
-            // the photos and documents first, then the text that asks about them (Anthropic's advice)
-            ArrayNode content = messages.addObject().put("role", "user").putArray("content");
-            question.attachments().forEach(a -> content.add(a.block()));
-            content.addObject().put("type", "text").put("text", question.text());
-        }
-        if (followUp != null && !followUp.isEmpty()) {
-            ArrayNode turns = followUp.deepCopy();
-            JsonNode last = turns.get(turns.size() - 1).path("content");
-            if (last.isArray() && !last.isEmpty() && last.get(last.size() - 1) instanceof ObjectNode block) {
-                cacheMark(block);
-            }
-            messages.addAll(turns);
-        }
+        RequestParts.turn(messages, question, false);
+        RequestParts.followUp(messages, followUp);
         return body;
-    }
-
-    private static void cacheMark(ObjectNode block) {
-        block.putObject("cache_control").put("type", "ephemeral");
     }
 
     /** The API's JSON answer → reply text; throws {@link ClaudeResponseException} for a body that is not the documented shape. */

@@ -170,7 +170,7 @@ public class ReminderDelivery {
         }
         long messageId = 0;
         if (row.askClaude()) {
-            messageId = -nextFiring(c);
+            messageId = TelegramInbox.nextOwnMessageId(c);
             inbox.recordWithin(c, row.chatId(), messageId, correlationId, row.userId(), text);
         } else {
             messages.add(outbox.storeWithin(c, row.chatId(), correlationId, message(text, row.dueAt(), lateness, now)));
@@ -224,12 +224,5 @@ public class ReminderDelivery {
         LOG.info("Reminder {} of chat {} fired {} ms after its time{}", f.reminderId(), chat, f.latenessMs(),
                 f.askClaude() ? ", for Claude" : "");
         m.setBody(f.text());
-    }
-
-    private static long nextFiring(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT nextval('reminder_firing_seq')"); ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
-        }
     }
 }

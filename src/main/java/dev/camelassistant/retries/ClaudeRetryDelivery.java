@@ -197,7 +197,7 @@ public class ClaudeRetryDelivery {
                 switch (outcome) {
                     case SENT -> {
                         store.close(c, id, ClaudeRetryStore.SENT, null);
-                        messageId = -nextMessageId(c);
+                        messageId = TelegramInbox.nextOwnMessageId(c);
                         inbox.recordWithin(c, row.chatId(), messageId, correlationId, userId, text);
                         line = outbox.storeWithin(c, row.chatId(), correlationId, ClaudeRetries.BACK);
                     }
@@ -236,13 +236,5 @@ public class ClaudeRetryDelivery {
             return Outcome.EXPIRED;
         }
         return budgetRefusal != null ? Outcome.BUDGET : Outcome.SENT;
-    }
-
-    /** The inbox message ids the bot writes itself share one sequence (V10, V11): they never clash. */
-    private static long nextMessageId(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT nextval('reminder_firing_seq')"); ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
-        }
     }
 }

@@ -136,12 +136,7 @@ public class Edits {
                         return null;
                     }
                 }
-                // the sequence of the bot's own inbox messages (reminders for Claude, edits): negative ids
-                try (PreparedStatement ps = c.prepareStatement("SELECT -nextval('reminder_firing_seq')");
-                     ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    id = rs.getLong(1);
-                }
+                id = TelegramInbox.nextOwnMessageId(c);
                 inbox.recordWithin(c, chatId, id, correlationId, userId, text);
                 try (PreparedStatement ps = c.prepareStatement("UPDATE telegram_inbox SET reply_to = ? WHERE chat_id = ? AND message_id = ?")) {
                     ps.setLong(1, messageId);

@@ -239,6 +239,18 @@ public class TelegramInbox extends ServiceSupport implements IdempotentRepositor
         }
     }
 
+    /**
+     * The id of a message the bot records itself ({@link #recordWithin}: a reminder for Claude, a question owed
+     * since Claude was away, an edit answered again): negative, from one sequence (V10), so these never clash
+     * with Telegram's ids or with each other.
+     */
+    public static long nextOwnMessageId(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT -nextval('reminder_firing_seq')"); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     /** A message of {@link #recordWithin} is committed: it counts as pending until answered. */
     public void recorded(long chatId, long messageId) {
         String key = chatId + ":" + messageId;
